@@ -1,0 +1,66 @@
+import type { Dispenser } from '../corefile/dispenser.js';
+import type { HandlerFactory } from './handler.js';
+
+export type LifecycleHook = () => void | Promise<void>;
+
+/**
+ * Per-key server settings that some plugins change during setup (CoreDNS's
+ * dnsserver.Config): `bind` sets listenHosts, `root` sets root, `debug` sets debug.
+ * The server reads it after every setup of the key has run.
+ */
+export interface SiteConfig {
+  readonly zone: string;
+  readonly port: string;
+  readonly transport: 'dns' | 'tls' | 'grpc' | 'https';
+  /** Addresses to listen on; empty means the wildcard address. */
+  listenHosts: string[];
+  /** Base directory for relative file names in plugin arguments; default the process's cwd. */
+  root: string;
+  /** When true, a handler's unexpected exception is not recovered (chapter 8, debug). */
+  debug: boolean;
+}
+
+/**
+ * What a plugin's setup function receives (chapter 9's caddy.Controller): a token walker
+ * over this directive's occurrences in one server block (next, nextArg, nextBlock, val,
+ * remainingArgs, argErr, err — from the Corefile Dispenser), the block's context, and the
+ * registration points for handlers and lifecycle hooks.
+ */
+export interface Controller extends Dispenser {
+  /** The directive being set up. */
+  readonly directive: string;
+  /** The server block's keys as written in the Corefile ("example.org:1053", "dns://.:53"). */
+  readonly serverBlockKeys: readonly string[];
+  /** Index of the key this setup call is for (setup runs once per key). */
+  readonly serverBlockKeyIndex: number;
+  /** Index of the server block in the Corefile. */
+  readonly serverBlockIndex: number;
+  /** Normalised zones (lowercase FQDN) of every key in this block, in key order. */
+  readonly zones: readonly string[];
+  /** The zone of the key this setup call is for. */
+  readonly zone: string;
+  /** The port of the key this setup call is for. */
+  readonly port: string;
+  /** The Corefile path (or the name given to a Corefile string). */
+  readonly corefilePath: string;
+  /** This key's server settings, which setup may change (bind, root, debug). */
+  readonly config: SiteConfig;
+
+  /** Adds this plugin's handler to the chain; the server orders handlers by plugin.cfg. */
+  addHandler(factory: HandlerFactory): void;
+
+  /** Table 9-1 of the book: each is called in the documented order, awaited in turn. */
+  onFirstStartup(fn: LifecycleHook): void;
+  onStartup(fn: LifecycleHook): void;
+  onRestart(fn: LifecycleHook): void;
+  onRestartFailed(fn: LifecycleHook): void;
+  onShutdown(fn: LifecycleHook): void;
+  onFinalShutdown(fn: LifecycleHook): void;
+
+  /**
+   * State shared by every setup call of one server instance (one Corefile load), keyed by
+   * name: lets a plugin share one resource between blocks (one metrics endpoint per
+   * address, one log writer). `create` runs on first use.
+   */
+  shared<T>(key: string, create: () => T): T;
+}
