@@ -97,7 +97,7 @@ describe('tokenize', () => {
 
   it('keeps an escaped newline inside quotes (BIND accepts it) and counts the line', () => {
     const [r1, r2] = tokenize('y TXT "a\\\nb"\nz A 1\n');
-    expect(r1[2].text).toBe('a\\\nb');
+    expect(r1[2].text).toBe('a\\010b');
     expect(r2[0].line).toBe(3);
   });
 
@@ -105,12 +105,12 @@ describe('tokenize', () => {
     expect(texts('a b\\\nc\n')).toEqual([['a', 'b\\'], ['c']]);
   });
 
-  it('decodes UTF-8 and writes bytes that are not UTF-8 as \\DDD escapes', () => {
-    const bytes = Buffer.concat([Buffer.from('h\u00e9 "'), Buffer.from([0xff, 0x5c, 0xfe, 0x5c, 0x5c, 0xfd]), Buffer.from('"\n')]);
+  it('writes bytes outside printable ASCII as \\DDD escapes, keeping their meaning', () => {
+    const bytes = Buffer.concat([Buffer.from('h\u00e9\u0001 "\t'), Buffer.from([0xff, 0x5c, 0xfe, 0x5c, 0x5c, 0xfd]), Buffer.from('"\n')]);
     const [[t1, t2]] = lexAll([bytes]).map((r) => r.tokens);
-    expect(t1.text).toBe('h\u00e9');
-    // 0xff -> \255; backslash-escaped 0xfe -> \254 (the escape is the \DDD); \\ then 0xfd -> \\\253
-    expect(t2.text).toBe('\\255\\254\\\\\\253');
+    expect(t1.text).toBe('h\\195\\169\\001');
+    // tab -> \009; 0xff -> \255; backslash-escaped 0xfe -> \254 (the \DDD is the escape); \\ then 0xfd -> \\\253
+    expect(t2.text).toBe('\\009\\255\\254\\\\\\253');
   });
 
   describe('errors', () => {
@@ -169,7 +169,7 @@ describe('tokenize', () => {
     it('splits a multi-byte character across chunks correctly', () => {
       const bytes = Buffer.from('a TXT h\u00e9llo\n');
       const at = bytes.indexOf(0xc3) + 1;
-      expect(lexAll([bytes.subarray(0, at), bytes.subarray(at)])[0].tokens[2].text).toBe('h\u00e9llo');
+      expect(lexAll([bytes.subarray(0, at), bytes.subarray(at)])[0].tokens[2].text).toBe('h\\195\\169llo');
     });
 
     it('refuses a write before the previous chunk is consumed', () => {

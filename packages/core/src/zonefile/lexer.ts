@@ -13,12 +13,12 @@
  *
  * It works on chunks of bytes so that a large zone streams: `write` a chunk, call `next`
  * until it returns undefined, write the next chunk; `end` after the last one. Token text is
- * decoded per token (see token-bytes.ts) into fresh strings, so no record keeps a chunk
- * alive.
+ * made per token (see token-bytes.ts: bytes outside printable ASCII become `\DDD`) as fresh
+ * strings, so no record keeps a chunk alive.
  */
 import type { TextToken } from '../wire/presentation/token.js';
 import { ZoneFileError } from './errors.js';
-import { tokenText } from './token-bytes.js';
+import { isPrintableByte, tokenText } from './token-bytes.js';
 
 /** One logical record: the tokens up to the end of its (possibly parenthesised) line. */
 export interface LexedRecord {
@@ -55,10 +55,10 @@ const IN_COMMENT = 3;
 const ORDINARY = 0;
 const ENDS_TOKEN = 1;
 const ESCAPES = 2;
-const NON_ASCII = 3;
+const UNPRINTABLE = 3;
 const FORBIDDEN = 4;
 const TOKEN_BYTE = new Uint8Array(256);
-for (let b = 0x80; b < 0x100; b++) TOKEN_BYTE[b] = NON_ASCII;
+for (let b = 0; b < 0x100; b++) if (!isPrintableByte(b)) TOKEN_BYTE[b] = UNPRINTABLE;
 for (const b of [SPACE, TAB, LF, CR, QUOTE, LPAREN, RPAREN, SEMICOLON]) TOKEN_BYTE[b] = ENDS_TOKEN;
 TOKEN_BYTE[BACKSLASH] = ESCAPES;
 TOKEN_BYTE[NUL] = FORBIDDEN;
@@ -90,7 +90,7 @@ export class ZoneLexer {
   private tokenStart = 0;
   private tokenLine = 0;
   private tokenColumn = 0;
-  private tokenAscii = true;
+  private tokenPrintable = true;
   /** bytes of the current token that arrived in earlier chunks */
   private partial: Buffer | undefined;
 
@@ -198,14 +198,14 @@ export class ZoneLexer {
               if (c === LF || c === CR) break;
               if (c === NUL) throw this.error('NUL byte in zone text', this.line, p - this.lineStart + 1);
               this.escaped = false;
-              if (c >= 0x80) this.tokenAscii = false;
+              if (!isPrintableByte(c)) this.tokenPrintable = false;
               continue;
             }
             const kind = TOKEN_BYTE[c];
             if (kind === ORDINARY) continue;
             if (kind === ENDS_TOKEN) break;
             if (kind === ESCAPES) this.escaped = true;
-            else if (kind === NON_ASCII) this.tokenAscii = false;
+            else if (kind === UNPRINTABLE) this.tokenPrintable = false;
             else throw this.error('NUL byte in zone text', this.line, p - this.lineStart + 1);
           }
           if (p < n) {
@@ -220,21 +220,19 @@ export class ZoneLexer {
             const c = buf[p];
             if (this.escaped) {
               this.escaped = false;
+              if (c === NUL) throw this.error('NUL byte in zone text', this.line, p - this.lineStart + 1);
               if (c === LF) {
                 this.line++;
                 this.lineStart = p + 1;
-              } else if (c >= 0x80) {
-                this.tokenAscii = false;
-              } else if (c === NUL) {
-                throw this.error('NUL byte in zone text', this.line, p - this.lineStart + 1);
               }
+              if (!isPrintableByte(c)) this.tokenPrintable = false;
               continue;
             }
             if (c === QUOTE) break;
             if (c === BACKSLASH) this.escaped = true;
             else if (c === LF) throw this.error('unterminated quoted string: expected \'"\' before the end of the line', this.tokenLine, this.tokenColumn);
-            else if (c >= 0x80) this.tokenAscii = false;
             else if (c === NUL) throw this.error('NUL byte in zone text', this.line, p - this.lineStart + 1);
+            else if (!isPrintableByte(c)) this.tokenPrintable = false;
           }
           if (p < n) {
             this.takeToken(p, true);
@@ -278,7 +276,7 @@ export class ZoneLexer {
     this.tokenStart = start;
     this.tokenLine = this.line;
     this.tokenColumn = at - this.lineStart + 1;
-    this.tokenAscii = true;
+    this.tokenPrintable = true;
     this.escaped = false;
   }
 
@@ -288,11 +286,11 @@ export class ZoneLexer {
     if (this.recordBytes > MAX_RECORD_BYTES) throw this.tooLong();
     let text: string;
     if (this.partial === undefined) {
-      text = tokenText(this.chunk, this.tokenStart, end, this.tokenAscii);
+      text = tokenText(this.chunk, this.tokenStart, end, this.tokenPrintable);
     } else {
       const joined = Buffer.concat([this.partial, this.chunk.subarray(this.tokenStart, end)]);
       this.partial = undefined;
-      text = tokenText(joined, 0, joined.length, this.tokenAscii);
+      text = tokenText(joined, 0, joined.length, this.tokenPrintable);
     }
     this.tokens.push({ text, quoted, line: this.tokenLine, column: this.tokenColumn });
   }

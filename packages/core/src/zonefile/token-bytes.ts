@@ -1,66 +1,41 @@
 /**
- * Turns the bytes of one token into its text. Zone files are bytes, not necessarily UTF-8:
- * old files carry Latin-1 in TXT records and names may hold any octet. Valid UTF-8 becomes
- * the characters it encodes; every byte that is not part of valid UTF-8 becomes a `\DDD`
- * escape, which names and character-strings decode back to that exact byte, so no input
- * byte is lost or replaced by U+FFFD.
+ * Turns the bytes of one token into its text. Zone files are bytes, not text: names may hold
+ * any octet and old files carry Latin-1 or raw UTF-8 in TXT records. So every byte outside
+ * printable ASCII becomes a `\DDD` escape, which names and character-strings decode back to
+ * exactly that byte; token text is always printable ASCII and no input byte is lost,
+ * re-encoded or replaced by U+FFFD. (BIND keeps such bytes raw and prints them as `\DDD`.)
  */
 
 const BACKSLASH = 0x5c;
 
-// Fatal, so that invalid input is detected rather than silently replaced; ignoreBOM so a
-// U+FEFF inside a token is kept like any other character.
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** `\DDD` for each byte value. */
+const DECIMAL_ESCAPE: readonly string[] = Array.from({ length: 256 }, (_, b) => `\\${b.toString().padStart(3, '0')}`);
 
-/** Text of `buf[start, end)`. `ascii` is the caller's knowledge that no byte is >= 0x80. */
-export function tokenText(buf: Buffer, start: number, end: number, ascii: boolean): string {
-  if (ascii) return buf.toString('latin1', start, end);
-  const bytes = buf.subarray(start, end);
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return escapeInvalidUtf8(bytes);
-  }
+/** Whether a byte stands for itself in token text. */
+export function isPrintableByte(b: number): boolean {
+  return b >= 0x20 && b < 0x7f;
 }
 
-/** Length of the valid UTF-8 sequence starting at `i`, or 0 when the byte there starts none. */
-function utf8SequenceLength(b: Uint8Array, i: number): number {
-  const lead = b[i];
-  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => i + k < b.length && b[i + k] >= lo && b[i + k] <= hi;
-  if (lead >= 0xc2 && lead <= 0xdf) return cont(1) ? 2 : 0;
-  if (lead === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
-  if ((lead >= 0xe1 && lead <= 0xec) || lead === 0xee || lead === 0xef) return cont(1) && cont(2) ? 3 : 0;
-  if (lead === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
-  if (lead === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (lead >= 0xf1 && lead <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (lead === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
+/** Text of `buf[start, end)`. `printable` is the caller's knowledge that every byte is printable ASCII. */
+export function tokenText(buf: Buffer, start: number, end: number, printable: boolean): string {
+  return printable ? buf.toString('latin1', start, end) : escapeUnprintable(buf, start, end);
 }
 
-function escapeInvalidUtf8(b: Uint8Array): string {
+function escapeUnprintable(buf: Buffer, start: number, end: number): string {
   let out = '';
-  // Whether the next character is escaped by a backslash before it: an invalid byte there
+  let run = start;
+  // Whether the next byte is escaped by the backslash before it: an unprintable byte there
   // replaces that backslash, because `\DDD` is itself the escape (`\` + 0xFF means 0xFF).
   let escaped = false;
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    if (c < 0x80) {
-      out += String.fromCharCode(c);
-      escaped = !escaped && c === BACKSLASH;
-      i++;
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (isPrintableByte(b)) {
+      escaped = !escaped && b === BACKSLASH;
       continue;
     }
-    const len = utf8SequenceLength(b, i);
-    if (len > 0) {
-      out += Buffer.from(b.buffer, b.byteOffset + i, len).toString('utf8');
-      i += len;
-    } else {
-      if (escaped) out = out.slice(0, -1);
-      out += `\\${c.toString().padStart(3, '0')}`;
-      i++;
-    }
+    out += buf.toString('latin1', run, escaped ? i - 1 : i) + DECIMAL_ESCAPE[b];
+    run = i + 1;
     escaped = false;
   }
-  return out;
+  return out + buf.toString('latin1', run, end);
 }
