@@ -1,0 +1,88 @@
+import { isTypedType, MnemonicError, recordTypeToString, typeToNumber, typeToString } from '../constants.js';
+import { decodeRdata } from '../decode.js';
+import { WireError } from '../errors.js';
+import { codecsByType } from '../rdata/index.js';
+import type { RecordData, ResourceRecord, TypedRecord } from '../types.js';
+import { Writer } from '../writer.js';
+import { formatGenericRdata, isGenericRdata, readGenericRdata } from './generic.js';
+import { RDATA_FORMATTERS } from './rdata-formatters.js';
+import { RDATA_PARSERS } from './rdata-parsers.js';
+import { PresentationError, type TextToken } from './token.js';
+import { TokenReader } from './token-reader.js';
+
+/**
+ * Rdata between presentation text and the data model, for every type with typed rdata,
+ * plus RFC 3597 generic rdata (`\# <length> <hex>`) for any type.
+ */
+
+/**
+ * Reads the rdata tokens of a record of `type` (a mnemonic, any case, or TYPEnnn).
+ * Relative names are completed with `origin` (absolute, as parseName returns it). Typed
+ * types accept their own syntax and the generic form, whose bytes are then decoded into
+ * the typed data; other types accept only the generic form and give its bytes.
+ * Throws PresentationError with the index of the offending token.
+ */
+export function rdataFromText(type: string, tokens: TextToken[], origin: string): RecordData {
+  let code: number;
+  try {
+    code = typeToNumber(type);
+  } catch (err) {
+    if (err instanceof MnemonicError) throw new PresentationError(`unknown record type ${JSON.stringify(type)}`);
+    throw err;
+  }
+  const name = recordTypeToString(code);
+  const reader: TokenReader = new TokenReader(tokens, origin, typeToString(code));
+  if (code === 41) reader.fail('OPT is a pseudo-record and has no presentation form', undefined);
+  if (isGenericRdata(reader)) {
+    const bytes = readGenericRdata(reader);
+    if (!isTypedType(name)) return bytes;
+    try {
+      return decodeRdata(code, bytes);
+    } catch (err) {
+      if (err instanceof WireError) reader.fail(`generic rdata is not valid ${name} rdata: ${err.message}`, 0);
+      throw err;
+    }
+  }
+  const parse = RDATA_PARSERS.get(name);
+  if (parse === undefined) {
+    reader.fail(`no presentation format is known for this type; write its rdata as \\# <length> <hex> (RFC 3597)`, 0);
+  }
+  const data = parse(reader);
+  reader.end();
+  return data;
+}
+
+/** One Writer for the rare records printed in generic form; encoding is synchronous. */
+let writer: Writer | undefined;
+
+/** The wire bytes of typed rdata, for printing it in generic form. */
+function typedRdataBytes(rr: TypedRecord): Uint8Array {
+  const codec = codecsByType.get(rr.type);
+  if (codec === undefined) throw new PresentationError(`${rr.type}: no codec for this type`);
+  writer ??= new Writer();
+  writer.reset(false);
+  try {
+    codec.encode(writer, rr.data);
+  } catch (err) {
+    if (err instanceof WireError) throw new PresentationError(`${rr.type}: cannot print invalid rdata: ${err.message}`);
+    throw err;
+  }
+  return writer.result();
+}
+
+/**
+ * The rdata of a record as kdig prints it. Types without typed rdata, and typed data that
+ * has no typed text form reading back to the same data, are printed as `\# <length> <hex>`.
+ * Throws PresentationError for data no encoder would accept either.
+ */
+export function rdataToText(rr: ResourceRecord): string {
+  if (rr.type === 'OPT') throw new PresentationError('OPT is a pseudo-record and has no rdata text; see messageToText');
+  const data: unknown = rr.data;
+  if (data instanceof Uint8Array) return formatGenericRdata(data);
+  const typed = rr as TypedRecord;
+  const format = RDATA_FORMATTERS[typed.type] as ((d: unknown) => string | null) | undefined;
+  if (format === undefined) throw new PresentationError(`unknown record type ${JSON.stringify(rr.type)}`);
+  if (data === null || data === undefined) throw new PresentationError(`${rr.type}: record has no rdata`);
+  const text = format(data);
+  return text ?? formatGenericRdata(typedRdataBytes(typed));
+}
