@@ -83,8 +83,9 @@ function domainNameProblem(name: string): string | undefined {
       if (label > 63) return `zone is not a valid domain name: ${name}`;
       continue;
     }
-    // A colon in a zone is always a typo for a port or an IPv6 prefix, never intended.
-    if (ch === ':') return `zone is not a valid domain name: ${name}`;
+    // A colon is a misplaced port or IPv6 prefix and a brace a misplaced block (`. {}`
+    // is the keys `.` and `{}`): legal octets, but never what a Corefile means.
+    if (ch === ':' || ch === '{' || ch === '}') return `zone is not a valid domain name: ${name}`;
     const cp = name.codePointAt(i) as number;
     label += utf8Length(cp);
     if (cp > 0xffff) i++;
@@ -194,7 +195,10 @@ export class ZoneOverlapChecker {
     const fail = (detail: string): never => {
       throw new CorefileError(address.file, address.line, `cannot serve ${key} - ${detail}`);
     };
-    if (!filtered && this.#registered.has(key)) fail('it is already defined');
+    if (this.#registered.has(key)) {
+      if (filtered) return;
+      fail('it is already defined');
+    }
     const already = this.#unbound.get(unboundKey);
     if (already !== undefined) {
       if (listenHost === '') {
