@@ -1,0 +1,169 @@
+import { Flag, MnemonicError, classToNumber, typeToNumber } from './constants.js';
+import { encodeEdnsOptions, encodeOptRecord } from './edns.js';
+import { WireError } from './errors.js';
+import { codecsByType } from './rdata/index.js';
+import type { Message, OptRecord, ResourceRecord } from './types.js';
+import { MAX_MESSAGE_LENGTH, Writer } from './writer.js';
+
+export interface EncodeOptions {
+  /**
+   * Largest allowed result (a UDP response: the client's EDNS size, or 512). Records are
+   * dropped from the end to fit (additional, then authority, then answer), never the
+   * question and never the OPT record; TC is set if an answer or authority record went.
+   */
+  maxSize?: number;
+  /** RFC 1035 name compression; default true */
+  compress?: boolean;
+}
+
+/** One scratch writer for every message: encoding is synchronous, so it is never shared. */
+const writer = new Writer();
+/** Offset just past each record, in message order, when truncation may be needed. */
+let recordEnds = new Int32Array(64);
+
+function mnemonic(kind: 'type' | 'class', text: string, w: Writer): number {
+  try {
+    return kind === 'type' ? typeToNumber(text) : classToNumber(text);
+  } catch (e) {
+    if (e instanceof MnemonicError) throw new WireError(e.message, w.pos);
+    throw e;
+  }
+}
+
+/** Writes one record; `compress` also governs whether its owner name may be compressed. */
+function writeRecord(w: Writer, rr: ResourceRecord): void {
+  if (typeof rr !== 'object' || rr === null) throw new WireError('record must be an object', w.pos);
+  const type = rr.type;
+  if (type === 'OPT') {
+    encodeOptRecord(w, rr as OptRecord);
+    return;
+  }
+  const codec = codecsByType.get(type);
+  // RFC 8945: TSIG is not compressed, so its bytes survive whatever is done to the message.
+  w.name(rr.name, type !== 'TSIG');
+  w.u16(codec !== undefined ? codec.code : mnemonic('type', type, w));
+  const cls = rr.class;
+  w.u16(cls === 'IN' ? 1 : mnemonic('class', cls, w));
+  w.u32(rr.ttl);
+  const lengthAt = w.pos;
+  w.u16(0);
+  if (codec !== undefined) codec.encode(w, rr.data);
+  else w.bytes(rr.data as Uint8Array);
+  w.patch16(lengthAt, w.pos - lengthAt - 2);
+}
+
+function checkCount(n: number, what: string): void {
+  if (n > 0xffff) throw new WireError(`too many ${what}: ${n}`, -1);
+}
+
+/**
+ * Encodes a message. Throws WireError for data that cannot be encoded (bad names or
+ * addresses, out-of-range numbers, a message over 65535 octets, or a `maxSize` too small
+ * for the question and OPT record).
+ */
+export function encodeMessage(msg: Message, options?: EncodeOptions): Uint8Array {
+  const w = writer;
+  w.reset(options?.compress ?? true);
+  const { questions, answers, authorities, additionals } = msg;
+  checkCount(questions.length, 'questions');
+  checkCount(answers.length, 'answers');
+  checkCount(authorities.length, 'authority records');
+  checkCount(additionals.length, 'additional records');
+  w.u16(msg.id);
+  w.u16(msg.flags);
+  w.u16(questions.length);
+  w.u16(answers.length);
+  w.u16(authorities.length);
+  w.u16(additionals.length);
+  for (let i = 0; i < questions.length; i++) {
+    const q = questions[i];
+    w.name(q.name, true);
+    w.u16(mnemonic('type', q.type, w));
+    w.u16(q.class === 'IN' ? 1 : mnemonic('class', q.class, w));
+  }
+  const maxSize = options?.maxSize;
+  if (maxSize === undefined || maxSize >= MAX_MESSAGE_LENGTH) {
+    for (let i = 0; i < answers.length; i++) writeRecord(w, answers[i]);
+    for (let i = 0; i < authorities.length; i++) writeRecord(w, authorities[i]);
+    for (let i = 0; i < additionals.length; i++) writeRecord(w, additionals[i]);
+    return w.result();
+  }
+  return encodeTruncating(w, msg, maxSize);
+}
+
+function encodeTruncating(w: Writer, msg: Message, maxSize: number): Uint8Array {
+  const { answers, authorities, additionals } = msg;
+  const questionsEnd = w.pos;
+  const total = answers.length + authorities.length + additionals.length;
+  if (recordEnds.length < total) recordEnds = new Int32Array(total);
+  let k = 0;
+  let optIndex = -1;
+  let optStart = 0;
+  for (let i = 0; i < answers.length; i++) {
+    writeRecord(w, answers[i]);
+    recordEnds[k++] = w.pos;
+  }
+  for (let i = 0; i < authorities.length; i++) {
+    writeRecord(w, authorities[i]);
+    recordEnds[k++] = w.pos;
+  }
+  for (let i = 0; i < additionals.length; i++) {
+    const start = w.pos;
+    writeRecord(w, additionals[i]);
+    if (optIndex < 0 && additionals[i].type === 'OPT') {
+      optIndex = k;
+      optStart = start;
+    }
+    recordEnds[k++] = w.pos;
+  }
+  if (w.pos <= maxSize) return w.result();
+
+  const optLength = optIndex < 0 ? 0 : recordEnds[optIndex] - optStart;
+  if (questionsEnd + optLength > maxSize) {
+    throw new WireError(`question and OPT record do not fit in ${maxSize} octets`, questionsEnd);
+  }
+  // Keep the longest prefix of records that fits together with the OPT record. Pointers
+  // only point backwards, so cutting at a record boundary leaves a valid message; the OPT
+  // record (root owner, no pointers) can be moved up to the cut unchanged.
+  let kept = 0;
+  while (kept < total) {
+    const size = recordEnds[kept] + (optIndex > kept ? optLength : 0);
+    if (size > maxSize) break;
+    kept++;
+  }
+  let end = kept === 0 ? questionsEnd : recordEnds[kept - 1];
+  let moveOpt = false;
+  if (optIndex >= kept) {
+    w.buf.copyWithin(end, optStart, optStart + optLength);
+    end += optLength;
+    moveOpt = true;
+  }
+  const an = Math.min(kept, answers.length);
+  const ns = Math.min(Math.max(kept - answers.length, 0), authorities.length);
+  const ar = Math.max(kept - answers.length - authorities.length, 0) + (moveOpt ? 1 : 0);
+  let flags = msg.flags;
+  if (an < answers.length || ns < authorities.length) flags |= Flag.TC;
+  w.patch16(2, flags);
+  w.patch16(6, an);
+  w.patch16(8, ns);
+  w.patch16(10, ar);
+  w.pos = end;
+  return w.result();
+}
+
+/**
+ * The uncompressed wire form of a record's rdata, as RFC 3597 `\#` text shows it. OPT
+ * records give their option list.
+ */
+export function encodeRdata(rr: ResourceRecord): Uint8Array {
+  const w = writer;
+  w.reset(false);
+  if (rr.type === 'OPT') {
+    encodeEdnsOptions(w, (rr as OptRecord).options);
+    return w.result();
+  }
+  const codec = codecsByType.get(rr.type);
+  if (codec !== undefined) codec.encode(w, rr.data);
+  else w.bytes(rr.data as Uint8Array);
+  return w.result();
+}

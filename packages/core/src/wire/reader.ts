@@ -1,0 +1,188 @@
+import { WireError } from './errors.js';
+import { LABEL_BYTE_PLAIN, LABEL_BYTE_TEXT, MAX_NAME_LENGTH } from './name.js';
+
+/**
+ * Bounds-checked reading of a DNS message. Every read checks against `limit` (the message
+ * end, or the end of the rdata being decoded) and throws WireError, so no decoder can
+ * read garbage or raise RangeError.
+ */
+
+/**
+ * A chain of compression pointers can never be longer than this: 127 one-octet labels fill
+ * a 255-octet name, so no legitimate name needs more jumps than it has labels.
+ */
+const MAX_POINTER_HOPS = 127;
+
+/**
+ * Names already decoded in the current message, by the offset they start at, so repeated
+ * pointers to the question name (every answer's owner) cost one lookup. Module state is
+ * safe because decoding is synchronous and never re-entered; each new Reader (one per
+ * message) empties it.
+ */
+const CACHE_SIZE = 32;
+const cacheOffsets = new Int32Array(CACHE_SIZE);
+const cacheNames: string[] = new Array<string>(CACHE_SIZE).fill('');
+const cacheLengths = new Uint16Array(CACHE_SIZE);
+let cacheCount = 0;
+
+function cacheFind(offset: number): number {
+  for (let i = cacheCount - 1; i >= 0; i--) if (cacheOffsets[i] === offset) return i;
+  return -1;
+}
+
+const LATIN1: readonly string[] = Array.from({ length: 256 }, (_, b) => String.fromCharCode(b));
+
+export class Reader {
+  /** reads may not go past this offset; narrowed to the rdata end while decoding rdata */
+  limit: number;
+  /** false for rdata decoded outside a message, where a pointer has nothing to point into */
+  allowPointers = true;
+
+  constructor(
+    readonly buf: Uint8Array,
+    public pos: number,
+  ) {
+    this.limit = buf.length;
+    cacheCount = 0;
+  }
+
+  /** The error for a read past the limit: the message ended, or the rdata did. */
+  short(at: number): WireError {
+    return new WireError(
+      this.limit === this.buf.length ? 'message truncated' : 'rdata shorter than its fields',
+      at,
+    );
+  }
+
+  /** Throws unless `n` more bytes are available before the limit. */
+  need(n: number): void {
+    if (this.pos + n > this.limit) throw this.short(this.pos);
+  }
+
+  u8(): number {
+    if (this.pos + 1 > this.limit) throw this.short(this.pos);
+    return this.buf[this.pos++];
+  }
+
+  u16(): number {
+    const p = this.pos;
+    if (p + 2 > this.limit) throw this.short(p);
+    this.pos = p + 2;
+    return (this.buf[p] << 8) | this.buf[p + 1];
+  }
+
+  u32(): number {
+    const p = this.pos;
+    if (p + 4 > this.limit) throw this.short(p);
+    this.pos = p + 4;
+    const b = this.buf;
+    return b[p] * 0x1000000 + ((b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
+  }
+
+  /** 48-bit unsigned (TSIG time); exact in a double. */
+  u48(): number {
+    const high = this.u16();
+    return high * 0x100000000 + this.u32();
+  }
+
+  /** A copy of the next `n` bytes (decoded records never alias the input buffer). */
+  bytes(n: number): Uint8Array {
+    const p = this.pos;
+    if (n < 0 || p + n > this.limit) throw this.short(p);
+    this.pos = p + n;
+    return this.buf.slice(p, p + n);
+  }
+
+  /** The bytes up to the limit. */
+  rest(): Uint8Array {
+    return this.bytes(this.limit - this.pos);
+  }
+
+  /** A <character-string> (RFC 1035 3.3) as raw bytes. */
+  characterBytes(): Uint8Array {
+    return this.bytes(this.u8());
+  }
+
+  /** A <character-string> as a string holding one character per byte (latin1), so it round-trips. */
+  characterString(): string {
+    const n = this.u8();
+    return this.latin1(n);
+  }
+
+  latin1(n: number): string {
+    const p = this.pos;
+    if (p + n > this.limit) throw this.short(p);
+    this.pos = p + n;
+    const b = this.buf;
+    let s = '';
+    for (let i = p; i < p + n; i++) s += LATIN1[b[i]];
+    return s;
+  }
+
+  /**
+   * A domain name, following compression pointers, in normalised presentation form. Each
+   * pointer must point before the place the current stretch of labels started, so jumps
+   * go strictly backwards and cannot loop; hops (<= 127) and the name's length (<= 255
+   * octets) bound the work per name, so hostile pointers cannot make decoding quadratic.
+   */
+  name(): string {
+    const b = this.buf;
+    const start = this.pos;
+    let p = start;
+    let limit = this.limit;
+    let frontier = start;
+    let resume = -1;
+    let hops = 0;
+    let length = 1;
+    let out = '';
+    while (true) {
+      if (p >= limit) throw this.short(p);
+      const l = b[p];
+      if (l === 0) {
+        p++;
+        break;
+      }
+      if (l >= 0xc0) {
+        if (p + 1 >= limit) throw this.short(p);
+        if (!this.allowPointers) throw new WireError('compression pointer outside a message', p);
+        const target = ((l & 0x3f) << 8) | b[p + 1];
+        if (target >= frontier) throw new WireError('compression pointer does not point backwards', p);
+        if (++hops > MAX_POINTER_HOPS) throw new WireError('too many compression pointers', p);
+        if (resume < 0) resume = p + 2;
+        const hit = cacheFind(target);
+        if (hit >= 0) {
+          length += cacheLengths[hit] - 1;
+          if (length > MAX_NAME_LENGTH) throw new WireError('name longer than 255 octets', p);
+          const suffix = cacheNames[hit];
+          if (suffix !== '.') out += suffix;
+          break;
+        }
+        frontier = target;
+        p = target;
+        // The pointed-to name lies wholly before `start`, inside the message.
+        limit = b.length;
+        continue;
+      }
+      if (l > 63) throw new WireError('reserved label type', p);
+      const end = p + 1 + l;
+      if (end > limit) throw this.short(p);
+      length += l + 1;
+      if (length > MAX_NAME_LENGTH) throw new WireError('name longer than 255 octets', p);
+      for (let i = p + 1; i < end; i++) {
+        const c = b[i];
+        out += LABEL_BYTE_PLAIN[c] === 1 ? LATIN1[c] : LABEL_BYTE_TEXT[c];
+      }
+      out += '.';
+      p = end;
+    }
+    this.pos = resume >= 0 ? resume : p;
+    if (out === '') out = '.';
+    if (cacheCount < CACHE_SIZE && start < 0x4000) {
+      cacheOffsets[cacheCount] = start;
+      cacheNames[cacheCount] = out;
+      cacheLengths[cacheCount] = length;
+      cacheCount++;
+    }
+    return out;
+  }
+}
