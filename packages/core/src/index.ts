@@ -1,2 +1,5 @@
 export * from './wire/index.js';
 export * from './corefile/index.js';
+export * from './plugin/index.js';
+export * from './server/index.js';
+export * from './log.js';

@@ -1,5 +1,5 @@
 import type { Dispenser } from '../corefile/dispenser.js';
-import type { HandlerFactory } from './handler.js';
+import type { Handler, HandlerFactory } from './handler.js';
 
 export type LifecycleHook = () => void | Promise<void>;
 
@@ -48,6 +48,14 @@ export interface Controller extends Dispenser {
 
   /** Adds this plugin's handler to the chain; the server orders handlers by plugin.cfg. */
   addHandler(factory: HandlerFactory): void;
+
+  /**
+   * The handlers of this key's chain, first to last (CoreDNS's Config.Handlers), for
+   * plugins that work with others of the chain (ready, metadata, transfer). The chain is
+   * built after every setup has run, so call this from a lifecycle hook (onStartup);
+   * during setup it returns an empty list.
+   */
+  handlers(): readonly Handler[];
 
   /** Table 9-1 of the book: each is called in the documented order, awaited in turn. */
   onFirstStartup(fn: LifecycleHook): void;

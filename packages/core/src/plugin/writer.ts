@@ -8,8 +8,12 @@ export type Transport = 'udp' | 'tcp' | 'tls' | 'grpc' | 'https';
  * records) and send it. Mutating plugins wrap a writer (see recorder.ts).
  */
 export interface ResponseWriter {
-  /** Encodes and sends the response. A writer accepts one response per query. */
-  write(msg: Message): void;
+  /**
+   * Encodes and sends the response. A writer accepts one response per query. Returns the
+   * number of bytes sent when the writer knows it (the server's writers do; a writer that
+   * only captures returns nothing).
+   */
+  write(msg: Message): number | void;
   readonly transport: Transport;
   readonly remoteAddress: string;
   readonly remotePort: number;

@@ -1,0 +1,217 @@
+import type { Message, OptRecord, Question } from '../wire/types.js';
+import { EDNS_DO, Flag, Rcode } from '../wire/constants.js';
+import { nameKey } from '../wire/name.js';
+import { createOpt, getOpt } from '../wire/edns.js';
+import { setRcode } from '../wire/header.js';
+import type { ResponseWriter, Transport } from './writer.js';
+
+/** RFC 1035: the largest UDP message without EDNS, and the floor of any advertised size. */
+export const MIN_UDP_SIZE = 512;
+/** What a TCP message may hold: the two-byte length prefix's limit. */
+export const MAX_MESSAGE_SIZE = 65535;
+
+const OPCODE_MASK = 0x7800;
+const IPV4_MAPPED_PREFIX = '::ffff:';
+
+/** A metadata value is computed only when a consumer asks for it. */
+export type MetadataFunc = () => string | undefined;
+
+/** Thrown by setMetadata for a key that is not of the form "plugin/name". */
+export class MetadataKeyError extends TypeError {
+  override readonly name = 'MetadataKeyError';
+}
+
+/** Whether `key` has the metadata label form `plugin/name` (both parts non-empty). */
+export function isMetadataKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  return slash > 0 && slash < key.length - 1;
+}
+
+const NOT_YET = Symbol('not computed');
+
+/**
+ * One query as plugins see it (CoreDNS's request.Request): the decoded message, the writer
+ * to answer on, the zone of the server block that took it, and derived facts computed on
+ * first use and cached. Metadata (chapter 7) hangs off it.
+ *
+ * The server makes one per query. A query always has exactly one question by the time a
+ * plugin sees it; for messages built by hand without one, the name is "." and type and
+ * class are empty, as in CoreDNS.
+ */
+export class Request {
+  /** The lowercased zone of the server block (or of the plugin, if it narrows it). */
+  zone: string;
+
+  #name: string | undefined;
+  #edns: OptRecord | undefined | typeof NOT_YET = NOT_YET;
+  #ip: string | undefined;
+  #metadata: Map<string, MetadataFunc> | undefined;
+  #metadataValues: Map<string, string | undefined> | undefined;
+
+  constructor(
+    /** The query as decoded. Treat it as read-only: other plugins see the same object. */
+    readonly msg: Message,
+    /** Where the response goes (the server's writer, or a wrapping one). */
+    readonly w: ResponseWriter,
+    zone = '.',
+  ) {
+    this.zone = zone;
+  }
+
+  /** The question, or undefined for a message without one. */
+  get question(): Question | undefined {
+    return this.msg.questions[0];
+  }
+
+  get id(): number {
+    return this.msg.id;
+  }
+
+  /** The question's name as the client wrote it (letter case kept). */
+  get qname(): string {
+    return this.msg.questions[0]?.name ?? '.';
+  }
+
+  /** The question's name lowercased: the form to compare and look up with. */
+  get name(): string {
+    if (this.#name === undefined) this.#name = nameKey(this.qname);
+    return this.#name;
+  }
+
+  /** The question's type mnemonic ('A', 'AAAA', 'TYPE65280'), '' without a question. */
+  get qtype(): string {
+    return this.msg.questions[0]?.type ?? '';
+  }
+
+  /** The question's class mnemonic ('IN', 'CH'), '' without a question. */
+  get qclass(): string {
+    return this.msg.questions[0]?.class ?? '';
+  }
+
+  /** The query's OPT record, or undefined when it has none (no EDNS). */
+  get edns(): OptRecord | undefined {
+    if (this.#edns === NOT_YET) this.#edns = getOpt(this.msg);
+    return this.#edns;
+  }
+
+  /** The DO (DNSSEC OK) bit of the query's OPT record. */
+  get do(): boolean {
+    const opt = this.edns;
+    return opt !== undefined && (opt.flags & EDNS_DO) !== 0;
+  }
+
+  /**
+   * How large the response may be: over UDP the payload size the client advertised in
+   * EDNS, 512 without EDNS and never less than 512; over a stream transport 65535 (as
+   * CoreDNS's Size()).
+   */
+  get size(): number {
+    if (this.w.transport !== 'udp') return MAX_MESSAGE_SIZE;
+    const opt = this.edns;
+    if (opt === undefined || opt.udpPayloadSize < MIN_UDP_SIZE) return MIN_UDP_SIZE;
+    return opt.udpPayloadSize;
+  }
+
+  get transport(): Transport {
+    return this.w.transport;
+  }
+
+  /**
+   * The client's IP address. An IPv4 client of a dual-stack socket arrives as
+   * "::ffff:a.b.c.d"; it is reported as plain IPv4, as Go (and so CoreDNS) does.
+   */
+  get ip(): string {
+    if (this.#ip === undefined) {
+      const a = this.w.remoteAddress;
+      this.#ip = a.startsWith(IPV4_MAPPED_PREFIX) && a.includes('.') ? a.slice(IPV4_MAPPED_PREFIX.length) : a;
+    }
+    return this.#ip;
+  }
+
+  get port(): number {
+    return this.w.remotePort;
+  }
+
+  /** The server's address the query arrived on (IPv4-mapped addresses unmapped). */
+  get localIp(): string {
+    const a = this.w.localAddress;
+    return a.startsWith(IPV4_MAPPED_PREFIX) && a.includes('.') ? a.slice(IPV4_MAPPED_PREFIX.length) : a;
+  }
+
+  get localPort(): number {
+    return this.w.localPort;
+  }
+
+  /** 4 or 6: the address family of the client's address. */
+  get family(): 4 | 6 {
+    return this.ip.includes(':') ? 6 : 4;
+  }
+
+  /**
+   * Registers a metadata value under `key` ("plugin/name"). The function runs only when a
+   * consumer asks, at most once per query. Throws MetadataKeyError for a malformed key.
+   */
+  setMetadata(key: string, fn: MetadataFunc): void {
+    if (!isMetadataKey(key)) throw new MetadataKeyError(`metadata key must look like "plugin/name": ${JSON.stringify(key)}`);
+    (this.#metadata ??= new Map()).set(key, fn);
+    this.#metadataValues?.delete(key);
+  }
+
+  /** The metadata value for `key`, or undefined when nothing provides it. */
+  metadata(key: string): string | undefined {
+    const fn = this.#metadata?.get(key);
+    if (fn === undefined) return undefined;
+    const values = (this.#metadataValues ??= new Map());
+    if (values.has(key)) return values.get(key);
+    const value = fn();
+    values.set(key, value);
+    return value;
+  }
+
+  /** The keys that have a metadata provider on this query. */
+  metadataKeys(): string[] {
+    return this.#metadata === undefined ? [] : [...this.#metadata.keys()];
+  }
+
+  /**
+   * A response skeleton for this query: the same ID and opcode, QR set, RD and CD copied
+   * (for QUERY, as miekg/dns's SetReply), the question echoed, and when the query had EDNS
+   * an OPT record of ours (version 0, UDP size 1232 as DNS Flag Day 2020 advises, DO
+   * copied). `rcode` may be extended
+   * (BADVERS, BADCOOKIE): the OPT record carries the upper bits.
+   */
+  reply(rcode: number = Rcode.NOERROR): Message {
+    const q = this.msg;
+    const opcodeBits = q.flags & OPCODE_MASK;
+    let flags = Flag.QR | opcodeBits;
+    if (opcodeBits === 0) flags |= q.flags & (Flag.RD | Flag.CD);
+    const msg: Message = {
+      id: q.id,
+      flags,
+      questions: q.questions.length > 0 ? [q.questions[0]] : [],
+      answers: [],
+      authorities: [],
+      additionals: [],
+    };
+    if (this.edns !== undefined) msg.additionals.push(createOpt({ dnssecOk: this.do }));
+    if (rcode !== Rcode.NOERROR) setRcode(msg, rcode);
+    return msg;
+  }
+
+  /**
+   * A copy of this request asking another question (CoreDNS's NewWithQuestion), for
+   * plugins that resolve a related name (CNAME targets, search paths). Metadata is not
+   * carried over.
+   */
+  withQuestion(name: string, type: string, w: ResponseWriter = this.w): Request {
+    const msg: Message = { ...this.msg, questions: [{ name, type, class: this.qclass || 'IN' }] };
+    return new Request(msg, w, this.zone);
+  }
+
+  /** Whether `reply` answers this query: a response with the same question (CoreDNS's Match). */
+  matches(reply: Message): boolean {
+    if ((reply.flags & Flag.QR) === 0 || reply.questions.length !== 1) return false;
+    const q = reply.questions[0];
+    return nameKey(q.name) === this.name && q.type === this.qtype && q.class === this.qclass;
+  }
+}

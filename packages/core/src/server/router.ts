@@ -1,0 +1,64 @@
+import type { Handler } from '../plugin/handler.js';
+import type { SiteConfig } from '../plugin/controller.js';
+import { isSubdomain } from '../wire/name.js';
+import type { InflightTracker } from './inflight.js';
+
+/** One server block key once set up: its zone, its settings and its plugin chain. */
+export interface Site {
+  readonly config: SiteConfig;
+  /** The first handler of the chain; undefined when the block has no handler plugins. */
+  readonly chain: Handler | undefined;
+  /** Every handler of the chain, first to last. */
+  readonly handlers: readonly Handler[];
+  /** Where the key was written, for messages. */
+  readonly file: string;
+  readonly line: number;
+}
+
+/**
+ * Picks the server block for a query on one listener: the longest zone that the name is
+ * in (chapter 3, "Query Processing"). One Router exists per listener and instance; a reload
+ * swaps a listener's Router for the new instance's.
+ */
+export class Router {
+  /** Sites ordered by zone length, longest first, so the first match is the most specific. */
+  readonly #sites: readonly Site[];
+  /**
+   * The listener as CoreDNS names it in messages (`dns://:53`, `dns://127.0.0.1:1053`);
+   * set once the listener is bound, when the real port is known.
+   */
+  address = '';
+
+  constructor(
+    sites: readonly Site[],
+    /** In-flight asynchronous queries of the instance this router belongs to. */
+    readonly instanceInflight: InflightTracker,
+  ) {
+    this.#sites = [...sites].sort((a, b) => b.config.zone.length - a.config.zone.length);
+  }
+
+  get sites(): readonly Site[] {
+    return this.#sites;
+  }
+
+  /**
+   * The site for a (lowercased) query name, or undefined (the server then REFUSES).
+   * A DS record lives on the parent side of a zone cut, so a DS query for the apex of one
+   * served zone goes to the closest served parent zone below the root when there is one.
+   */
+  route(name: string, qtype: string): Site | undefined {
+    const sites = this.#sites;
+    for (let i = 0; i < sites.length; i++) {
+      const zone = sites[i].config.zone;
+      if (!isSubdomain(name, zone)) continue;
+      if (qtype === 'DS' && zone.length === name.length && zone !== '.') {
+        for (let j = i + 1; j < sites.length; j++) {
+          const parent = sites[j].config.zone;
+          if (parent !== '.' && isSubdomain(name, parent)) return sites[j];
+        }
+      }
+      return sites[i];
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,89 @@
+import type { Message, OptRecord } from '../wire/types.js';
+import { EDNS_DO, Rcode } from '../wire/constants.js';
+import { encodeMessage } from '../wire/encode.js';
+import type { ResponseWriter, Transport } from '../plugin/writer.js';
+import { MIN_UDP_SIZE, type Request } from '../plugin/request.js';
+import { createOpt } from '../wire/edns.js';
+import { log } from '../log.js';
+
+/**
+ * The ResponseWriter the server hands to a chain: makes the response's EDNS agree with the
+ * query (RFC 6891: an OPT record exactly when the query had one; DO mirrored, RFC 3225),
+ * encodes it to fit the client's limit (truncating with TC set, RFC 2181 section 9) and
+ * sends it through the transport. One response per query; later writes are ignored.
+ */
+export abstract class ServerWriter implements ResponseWriter {
+  abstract readonly transport: Transport;
+  /** Set by the dispatcher once the query decodes; until then only raw writes happen. */
+  req: Request | undefined = undefined;
+  written = false;
+
+  constructor(
+    readonly remoteAddress: string,
+    readonly remotePort: number,
+    readonly localAddress: string,
+    readonly localPort: number,
+  ) {}
+
+  /** Hands finished bytes to the transport. */
+  protected abstract send(bytes: Uint8Array): void;
+
+  write(msg: Message): number {
+    if (this.written) {
+      log.debug(`second response to query ${msg.id} ignored`);
+      return 0;
+    }
+    this.written = true;
+    const req = this.req;
+    const maxSize = req === undefined ? MIN_UDP_SIZE : req.size;
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeMessage(req === undefined ? msg : fitEdns(msg, req.edns !== undefined, req.do), { maxSize });
+    } catch (e) {
+      // A plugin built a message the codec refuses: the client still gets an answer.
+      log.error(`Could not encode the response to ${describe(req, msg)}: ${e instanceof Error ? e.message : String(e)}`);
+      if (req === undefined) return 0;
+      bytes = encodeMessage(req.reply(Rcode.SERVFAIL), { maxSize });
+    }
+    this.send(bytes);
+    return bytes.length;
+  }
+
+  /** Sends a response built before the query could be decoded (FORMERR for garbage). */
+  writeRaw(msg: Message): void {
+    if (this.written) return;
+    this.written = true;
+    this.send(encodeMessage(msg, { maxSize: MIN_UDP_SIZE }));
+  }
+}
+
+function describe(req: Request | undefined, msg: Message): string {
+  return req === undefined ? `query ${msg.id}` : `"${req.qtype} IN ${req.name}" (id ${msg.id})`;
+}
+
+/**
+ * Returns `msg` itself when its EDNS already agrees with the query, otherwise a shallow
+ * copy with a fixed additional section: plugins may keep and reuse their messages
+ * (caches), so the writer never changes them.
+ */
+export function fitEdns(msg: Message, queryHadOpt: boolean, dnssecOk: boolean): Message {
+  const additionals = msg.additionals;
+  let opt: OptRecord | undefined;
+  for (let i = 0; i < additionals.length; i++) {
+    const rr = additionals[i];
+    if (rr.type === 'OPT') {
+      opt = rr as OptRecord;
+      break;
+    }
+  }
+  if (!queryHadOpt) {
+    if (opt === undefined) return msg;
+    return { ...msg, additionals: additionals.filter((rr) => rr.type !== 'OPT') };
+  }
+  if (opt === undefined) return { ...msg, additionals: [...additionals, createOpt({ dnssecOk })] };
+  const doBit = dnssecOk ? EDNS_DO : 0;
+  if (opt.ednsVersion === 0 && (opt.flags & EDNS_DO) === doBit) return msg;
+  const fixed: OptRecord = { ...opt, ednsVersion: 0, flags: (opt.flags & ~EDNS_DO) | doBit };
+  return { ...msg, additionals: additionals.map((rr) => (rr === opt ? fixed : rr)) };
+}
+
