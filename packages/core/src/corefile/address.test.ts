@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatServerAddress, normalizeZone, parseServerKey, zonesOf, ZoneOverlapChecker, type ServerAddress } from './address.js';
+import {
+  formatServerAddress,
+  normalizeZone,
+  parseServerKey,
+  zonesOf,
+  ZoneOverlapChecker,
+  type ServerAddress,
+} from './address.js';
 import { CorefileError } from './errors.js';
 
 const at = { file: 'Corefile', line: 7 };
@@ -39,7 +46,10 @@ describe('parseServerKey', () => {
 
   it('expands CIDR keys, with or without scheme and port', () => {
     expect(addr('10.0.0.0/24')).toEqual(['dns://0.0.10.in-addr.arpa.:53']);
-    expect(addr('10.0.0.0/15:5300')).toEqual(['dns://0.10.in-addr.arpa.:5300', 'dns://1.10.in-addr.arpa.:5300']);
+    expect(addr('10.0.0.0/15:5300')).toEqual([
+      'dns://0.10.in-addr.arpa.:5300',
+      'dns://1.10.in-addr.arpa.:5300',
+    ]);
     expect(addr('tls://10.0.0.0/8')).toEqual(['tls://10.in-addr.arpa.:853']);
     expect(addr('2001:db8::/32')).toEqual(['dns://8.b.d.0.1.0.0.2.ip6.arpa.:53']);
     expect(addr('2001:db8::/32:1053')).toEqual(['dns://8.b.d.0.1.0.0.2.ip6.arpa.:1053']);
@@ -52,7 +62,14 @@ describe('parseServerKey', () => {
 
   it('records the key and its position on every address', () => {
     const [a, b] = parseServerKey('10.0.0.0/15', { file: 'x.conf', line: 3 });
-    expect(a).toEqual({ scheme: 'dns', zone: '0.10.in-addr.arpa.', port: '53', key: '10.0.0.0/15', file: 'x.conf', line: 3 });
+    expect(a).toEqual({
+      scheme: 'dns',
+      zone: '0.10.in-addr.arpa.',
+      port: '53',
+      key: '10.0.0.0/15',
+      file: 'x.conf',
+      line: 3,
+    });
     expect(b.key).toBe('10.0.0.0/15');
   });
 
@@ -138,7 +155,9 @@ describe('ZoneOverlapChecker', () => {
     const c = new ZoneOverlapChecker();
     c.register(a('example.org'), '127.0.0.1');
     c.register(a('example.org'), '::1');
-    expect(() => c.register(a('example.org'), '127.0.0.1')).toThrow(/cannot serve dns:\/\/example.org.:53 on 127.0.0.1 - it is already defined/);
+    expect(() => c.register(a('example.org'), '127.0.0.1')).toThrow(
+      /cannot serve dns:\/\/example.org.:53 on 127.0.0.1 - it is already defined/,
+    );
     expect(() => c.register(a('example.org'))).toThrow(
       /cannot serve dns:\/\/example.org.:53 - zone overlap listener capacity with dns:\/\/example.org.:53 on ::1/,
     );

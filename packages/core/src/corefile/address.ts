@@ -157,7 +157,14 @@ export function parseServerKey(
   const split = splitKey(key);
   if (typeof split === 'string') throw new CorefileError(where.file, where.line, split);
   const port = split.port ?? (split.scheme === 'dns' ? defaultDnsPort : DEFAULT_PORTS[split.scheme]);
-  return split.zones.map((zone) => ({ scheme: split.scheme, zone, port, key, file: where.file, line: where.line }));
+  return split.zones.map((zone) => ({
+    scheme: split.scheme,
+    zone,
+    port,
+    key,
+    file: where.file,
+    line: where.line,
+  }));
 }
 
 /**
@@ -171,7 +178,10 @@ export function zonesOf(text: string): string[] {
 }
 
 /** CoreDNS's text for an address: `dns://example.org.:53`, plus ` on 127.0.0.1` when bound. */
-export function formatServerAddress(a: Pick<ServerAddress, 'scheme' | 'zone' | 'port'>, listenHost = ''): string {
+export function formatServerAddress(
+  a: Pick<ServerAddress, 'scheme' | 'zone' | 'port'>,
+  listenHost = '',
+): string {
   const s = `${a.scheme}://${a.zone}:${a.port}`;
   return listenHost === '' ? s : `${s} on ${listenHost}`;
 }

@@ -135,7 +135,12 @@ export class Dispenser {
 
   /** Error for a token other than the one expected. */
   syntaxErr(expected: string): CorefileError {
-    return new CorefileError(this.file(), this.line(), `Unexpected token '${this.val()}', expecting '${expected}'`, 'syntax');
+    return new CorefileError(
+      this.file(),
+      this.line(),
+      `Unexpected token '${this.val()}', expecting '${expected}'`,
+      'syntax',
+    );
   }
 
   /** Error for input that ended where more was needed. */

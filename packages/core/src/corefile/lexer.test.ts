@@ -96,6 +96,8 @@ describe('tokenize', () => {
     expect(() => tokenize('a\nb "open\nstill', 'conf/x')).toThrow(
       new CorefileError('conf/x', 2, 'Unterminated quoted string'),
     );
-    expect(() => tokenize('"ends in escape\\', 'F')).toThrow(/F:1 - Error during parsing: Unterminated quoted string/);
+    expect(() => tokenize('"ends in escape\\', 'F')).toThrow(
+      /F:1 - Error during parsing: Unterminated quoted string/,
+    );
   });
 });

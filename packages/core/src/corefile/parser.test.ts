@@ -16,7 +16,8 @@ function summary(blocks: ServerBlockConfig[]) {
   }));
 }
 
-const parse = (text: string, opts: Partial<ParseOptions> = {}) => parseCorefile(text, { filename: 'Corefile', env: {}, ...opts });
+const parse = (text: string, opts: Partial<ParseOptions> = {}) =>
+  parseCorefile(text, { filename: 'Corefile', env: {}, ...opts });
 const parsed = (text: string, opts: Partial<ParseOptions> = {}) => summary(parse(text, opts));
 
 /** The CorefileError a parse throws, for asserting file, line and message. */
@@ -34,7 +35,10 @@ function errorOf(text: string, opts: Partial<ParseOptions> = {}): CorefileError 
 function memoryFiles(files: Record<string, string>): Pick<ParseOptions, 'readFile' | 'glob'> {
   return {
     readFile: (path) => {
-      if (!(path in files)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+      if (!(path in files))
+        throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), {
+          code: 'ENOENT',
+        });
       return files[path];
     },
     glob: (pattern) => {
@@ -42,15 +46,22 @@ function memoryFiles(files: Record<string, string>): Pick<ParseOptions, 'readFil
       if (star < 0) return pattern in files ? [pattern] : [];
       const [head, tail] = [pattern.slice(0, star), pattern.slice(star + 1)];
       return Object.keys(files)
-        .filter((p) => p.startsWith(head) && p.endsWith(tail) && !p.slice(head.length, p.length - tail.length).includes('/'))
+        .filter(
+          (p) =>
+            p.startsWith(head) &&
+            p.endsWith(tail) &&
+            !p.slice(head.length, p.length - tail.length).includes('/'),
+        )
         .sort();
     },
   };
 }
 
-describe('the book\'s Corefiles (chapter 3 syntax)', () => {
+describe("the book's Corefiles (chapter 3 syntax)", () => {
   it('Example 3-1: an entry with a comment, a label and a definition', () => {
-    expect(parsed(book.example3_1)).toEqual([{ keys: ['label'], addresses: ['dns://label.:53'], directives: { definition: ['definition'] } }]);
+    expect(parsed(book.example3_1)).toEqual([
+      { keys: ['label'], addresses: ['dns://label.:53'], directives: { definition: ['definition'] } },
+    ]);
   });
 
   it('Example 3-2: several labels separated by spaces', () => {
@@ -60,7 +71,9 @@ describe('the book\'s Corefiles (chapter 3 syntax)', () => {
   it('Example 3-3: labels continued over lines with trailing commas', () => {
     const [b] = parsed(book.example3_3);
     expect(b.keys).toEqual(['label1', 'label2', 'label3', 'label4', 'label5']);
-    expect(b.addresses).toEqual(['label1', 'label2', 'label3', 'label4', 'label5'].map((l) => `dns://${l}.:53`));
+    expect(b.addresses).toEqual(
+      ['label1', 'label2', 'label3', 'label4', 'label5'].map((l) => `dns://${l}.:53`),
+    );
   });
 
   it('Examples 3-4 to 3-6: directives, arguments, blocks and subdirectives', () => {
@@ -68,12 +81,24 @@ describe('the book\'s Corefiles (chapter 3 syntax)', () => {
       directive1: ['directive1', 'arg1', 'arg2'],
       directive2: ['directive2', '{', 'arg3', 'arg4', '}'],
     });
-    expect(parsed(book.example3_6)[0].directives.directive2).toEqual(['directive2', '{', 'subdirective', 'arg3', 'arg4', 'arg5', '}']);
+    expect(parsed(book.example3_6)[0].directives.directive2).toEqual([
+      'directive2',
+      '{',
+      'subdirective',
+      'arg3',
+      'arg4',
+      'arg5',
+      '}',
+    ]);
   });
 
   it('Example 3-7: environment variables in labels and arguments', () => {
     expect(parsed(book.example3_7, { env: { ENV_VAR_1: 'one.example', ENV_VAR_2: 'value' } })).toEqual([
-      { keys: ['label_one.example'], addresses: ['dns://label_one.example.:53'], directives: { directive: ['directive', 'value'] } },
+      {
+        keys: ['label_one.example'],
+        addresses: ['dns://label_one.example.:53'],
+        directives: { directive: ['directive', 'value'] },
+      },
     ]);
   });
 
@@ -118,21 +143,51 @@ describe('the book\'s Corefiles (chapter 3 syntax)', () => {
     const blocks = parse(book.example3_39);
     expect(summary(blocks).map((b) => b.directives)).toEqual([
       { transfer: ['transfer', 'from', '10.0.0.1'], errors: ['errors'], log: ['log'] },
-      { file: ['file', 'db.foo.example'], root: ['root', '/etc/coredns/zones'], errors: ['errors'], log: ['log'] },
+      {
+        file: ['file', 'db.foo.example'],
+        root: ['root', '/etc/coredns/zones'],
+        errors: ['errors'],
+        log: ['log'],
+      },
       { forward: ['forward', '8.8.8.8', '8.8.4.4'], cache: ['cache'], errors: ['errors'], log: ['log'] },
     ]);
     // Imported tokens keep the snippet's own position, and say where they were imported.
     const errors = blocks[0].directives.get('errors');
     expect(errors).toMatchObject({ file: 'Corefile', line: 2 });
-    expect(errors?.tokens[0].origin).toMatchObject({ kind: 'snippet', name: 'logerrors', file: 'Corefile', line: 8 });
+    expect(errors?.tokens[0].origin).toMatchObject({
+      kind: 'snippet',
+      name: 'logerrors',
+      file: 'Corefile',
+      line: 8,
+    });
   });
 
   it('Examples 6-11 and 6-13: the Kubernetes Corefiles', () => {
     const [k8s] = parsed(book.example6_11);
     expect(k8s.addresses).toEqual(['dns://.:53']);
-    expect(Object.keys(k8s.directives)).toEqual(['errors', 'health', 'kubernetes', 'prometheus', 'forward', 'cache', 'loop', 'reload', 'loadbalance']);
+    expect(Object.keys(k8s.directives)).toEqual([
+      'errors',
+      'health',
+      'kubernetes',
+      'prometheus',
+      'forward',
+      'cache',
+      'loop',
+      'reload',
+      'loadbalance',
+    ]);
     expect(k8s.directives.kubernetes).toEqual([
-      'kubernetes', 'CLUSTER_DOMAIN', 'REVERSE_CIDRS', '{', 'pods', 'insecure', 'upstream', 'fallthrough', 'in-addr.arpa', 'ip6.arpa', '}',
+      'kubernetes',
+      'CLUSTER_DOMAIN',
+      'REVERSE_CIDRS',
+      '{',
+      'pods',
+      'insecure',
+      'upstream',
+      'fallthrough',
+      'in-addr.arpa',
+      'ip6.arpa',
+      '}',
     ]);
     const stub = parsed(book.example6_13);
     expect(stub.map((b) => b.addresses)).toEqual([['dns://.:53'], ['dns://corp.example.com.:53']]);
@@ -141,11 +196,16 @@ describe('the book\'s Corefiles (chapter 3 syntax)', () => {
 
   it('Example 7-1: quoted braces are text, not blocks', () => {
     const [b] = parse(book.example7_1);
-    expect(b.addresses.map((a) => formatServerAddress(a))).toEqual(['dns://example.com.:5300', 'dns://in-addr.arpa.:5300']);
+    expect(b.addresses.map((a) => formatServerAddress(a))).toEqual([
+      'dns://example.com.:5300',
+      'dns://in-addr.arpa.:5300',
+    ]);
     const template = b.directives.get('template');
     expect(template?.tokens.filter((t) => t.text === '{' || t.text === '}')).toHaveLength(4);
     const answers = template?.tokens.filter((t) => t.quoted).map((t) => t.text);
-    expect(answers?.[0]).toBe('{{ .Name }} 60 IN A {{ .Group.a }}.{{ .Group.b }}.{{ .Group.c }}.{{ .Group.d }}');
+    expect(answers?.[0]).toBe(
+      '{{ .Name }} 60 IN A {{ .Group.a }}.{{ .Group.b }}.{{ .Group.c }}.{{ .Group.d }}',
+    );
     expect(template).toMatchObject({ file: 'Corefile', line: 3 });
     expect(summary([b])[0].directives.forward).toEqual(['forward', '.', '/etc/resolv.conf']);
   });
@@ -154,13 +214,21 @@ describe('the book\'s Corefiles (chapter 3 syntax)', () => {
 describe('syntax', () => {
   it('reads a braceless single entry to the end of the input', () => {
     expect(parsed('example.org\nwhoami\nlog\n')).toEqual([
-      { keys: ['example.org'], addresses: ['dns://example.org.:53'], directives: { whoami: ['whoami'], log: ['log'] } },
+      {
+        keys: ['example.org'],
+        addresses: ['dns://example.org.:53'],
+        directives: { whoami: ['whoami'], log: ['log'] },
+      },
     ]);
   });
 
   it('reads a lone line of keys as blocks without plugins', () => {
     expect(parsed('example.org example.net')).toEqual([
-      { keys: ['example.org', 'example.net'], addresses: ['dns://example.org.:53', 'dns://example.net.:53'], directives: {} },
+      {
+        keys: ['example.org', 'example.net'],
+        addresses: ['dns://example.org.:53', 'dns://example.net.:53'],
+        directives: {},
+      },
     ]);
   });
 
@@ -171,7 +239,9 @@ describe('syntax', () => {
   it('accepts empty blocks and blank, comment-only or empty input', () => {
     expect(parsed('. {\n}\n')).toEqual([{ keys: ['.'], addresses: ['dns://.:53'], directives: {} }]);
     // `{}` is one word: the keys `.` and `{}`, which is no zone
-    expect(errorOf('. {}').message).toBe('Corefile:1 - Error during parsing: zone is not a valid domain name: {}');
+    expect(errorOf('. {}').message).toBe(
+      'Corefile:1 - Error during parsing: zone is not a valid domain name: {}',
+    );
     expect(parsed('')).toEqual([]);
     expect(parsed('# nothing\n\n   \n')).toEqual([]);
   });
@@ -228,11 +298,13 @@ describe('syntax', () => {
   });
 
   it('expands CIDR keys into reverse zones and applies the default port', () => {
-    expect(parsed('10.0.0.0/24 2001:db8::/32 {\n  whoami\n}\n', { defaultDnsPort: '1053' })[0].addresses).toEqual([
-      'dns://0.0.10.in-addr.arpa.:1053',
-      'dns://8.b.d.0.1.0.0.2.ip6.arpa.:1053',
+    expect(
+      parsed('10.0.0.0/24 2001:db8::/32 {\n  whoami\n}\n', { defaultDnsPort: '1053' })[0].addresses,
+    ).toEqual(['dns://0.0.10.in-addr.arpa.:1053', 'dns://8.b.d.0.1.0.0.2.ip6.arpa.:1053']);
+    expect(parsed('10.0.0.0/15:5300 {\n}\n')[0].addresses).toEqual([
+      'dns://0.10.in-addr.arpa.:5300',
+      'dns://1.10.in-addr.arpa.:5300',
     ]);
-    expect(parsed('10.0.0.0/15:5300 {\n}\n')[0].addresses).toEqual(['dns://0.10.in-addr.arpa.:5300', 'dns://1.10.in-addr.arpa.:5300']);
   });
 
   it('keeps import statements apart from the lines around them', () => {
@@ -241,23 +313,43 @@ describe('syntax', () => {
     const text = '. {\n  import tail\n  cache 30\n}\n\n\n(tail) {\n  errors\n}\n';
     expect(() => parse(text)).toThrow(/File to import not found: tail/);
     const text2 = '(tail) {\n  forward . 1.1.1.1\n}\n. {\n  import tail\n  cache 30\n}\n';
-    expect(parsed(text2)[0].directives).toEqual({ forward: ['forward', '.', '1.1.1.1'], cache: ['cache', '30'] });
+    expect(parsed(text2)[0].directives).toEqual({
+      forward: ['forward', '.', '1.1.1.1'],
+      cache: ['cache', '30'],
+    });
   });
 
   it('imports a snippet inside a directive block', () => {
-    const text = '(opts) {\n  max_fails 3\n  expire 10s\n}\n. {\n  forward . 1.1.1.1 {\n    import opts\n    health_check 5s\n  }\n}\n';
+    const text =
+      '(opts) {\n  max_fails 3\n  expire 10s\n}\n. {\n  forward . 1.1.1.1 {\n    import opts\n    health_check 5s\n  }\n}\n';
     expect(parsed(text)[0].directives.forward).toEqual([
-      'forward', '.', '1.1.1.1', '{', 'max_fails', '3', 'expire', '10s', 'health_check', '5s', '}',
+      'forward',
+      '.',
+      '1.1.1.1',
+      '{',
+      'max_fails',
+      '3',
+      'expire',
+      '10s',
+      'health_check',
+      '5s',
+      '}',
     ]);
   });
 
   it('lets a snippet import another defined before it is used, and substitutes at use', () => {
     const text = '(outer) {\n  import inner\n  {$X}\n}\n(inner) {\n  log\n}\n. {\n  import outer\n}\n';
-    expect(parsed(text, { env: { X: 'errors' } })[0].directives).toEqual({ log: ['log'], errors: ['errors'] });
+    expect(parsed(text, { env: { X: 'errors' } })[0].directives).toEqual({
+      log: ['log'],
+      errors: ['errors'],
+    });
   });
 
   it('does not treat quoted braces or a quoted import as syntax', () => {
-    expect(parsed('. {\n  a "{"\n  "import" x\n}\n')[0].directives).toEqual({ a: ['a', '{'], import: ['import', 'x'] });
+    expect(parsed('. {\n  a "{"\n  "import" x\n}\n')[0].directives).toEqual({
+      a: ['a', '{'],
+      import: ['import', 'x'],
+    });
   });
 
   it('treats import later on a line as an ordinary word', () => {
@@ -267,7 +359,9 @@ describe('syntax', () => {
   it('checks directive names when given the known set', () => {
     const knownDirectives = new Set(['log', 'errors']);
     expect(parsed('. {\n  log\n}\n', { knownDirectives })[0].directives).toEqual({ log: ['log'] });
-    expect(errorOf('. {\n  log\n  fancy\n}\n', { knownDirectives }).message).toBe("Corefile:3 - Error during parsing: Unknown directive 'fancy'");
+    expect(errorOf('. {\n  log\n  fancy\n}\n', { knownDirectives }).message).toBe(
+      "Corefile:3 - Error during parsing: Unknown directive 'fancy'",
+    );
   });
 
   it('reports parse positions of keys and blocks', () => {
@@ -282,11 +376,20 @@ describe('syntax', () => {
 
 describe('errors carry file and line', () => {
   it.each([
-    ['a.org {\n  log\n', 'Corefile:2 - Syntax error: Unexpected EOF, expecting \'}\''],
-    ['a.org {\n  log\n}\n}\n', "Corefile:4 - Error during parsing: Unexpected '}' because no matching opening brace"],
-    ['a.org {\n  forward . {\n  }  }\n}\n', "Corefile:3 - Error during parsing: Unexpected '}' because no matching opening brace"],
+    ['a.org {\n  log\n', "Corefile:2 - Syntax error: Unexpected EOF, expecting '}'"],
+    [
+      'a.org {\n  log\n}\n}\n',
+      "Corefile:4 - Error during parsing: Unexpected '}' because no matching opening brace",
+    ],
+    [
+      'a.org {\n  forward . {\n  }  }\n}\n',
+      "Corefile:3 - Error during parsing: Unexpected '}' because no matching opening brace",
+    ],
     ['a.org {\n  forward . {\n    x\n', 'Corefile:3 - Error during parsing: Unexpected EOF'],
-    ['a.org,\nb.org, {\n}\n', "Corefile:2 - Error during parsing: Expected another address but had '{' - check for extra comma"],
+    [
+      'a.org,\nb.org, {\n}\n',
+      "Corefile:2 - Error during parsing: Expected another address but had '{' - check for extra comma",
+    ],
     ['a.org,\n', 'Corefile:1 - Error during parsing: Unexpected EOF'],
     ['{\n  log\n}\n', "Corefile:1 - Error during parsing: Missing server block key before '{'"],
     ['{$UNSET} {\n}\n', "Corefile:1 - Error during parsing: Missing server block key before '{'"],
@@ -296,13 +399,28 @@ describe('errors carry file and line', () => {
     ['(snip)\nlog\n', "Corefile:2 - Syntax error: Unexpected token 'log', expecting '{'"],
     ['(snip)', "Corefile:1 - Syntax error: Unexpected EOF, expecting '{'"],
     ['(snip) {\n  log\n', "Corefile:2 - Syntax error: Unexpected EOF, expecting '}'"],
-    ['(s) {\n}\n(s) {\n}\n', 'Corefile:3 - Error during parsing: redeclaration of previously declared snippet s'],
-    ['a.org {\n}\n\nfoo://b.org {\n}\n', "Corefile:4 - Error during parsing: unknown scheme 'foo://' in 'foo://b.org'"],
+    [
+      '(s) {\n}\n(s) {\n}\n',
+      'Corefile:3 - Error during parsing: redeclaration of previously declared snippet s',
+    ],
+    [
+      'a.org {\n}\n\nfoo://b.org {\n}\n',
+      "Corefile:4 - Error during parsing: unknown scheme 'foo://' in 'foo://b.org'",
+    ],
     ['a.org b.org:99999 {\n}\n', "Corefile:1 - Error during parsing: invalid port '99999' in 'b.org:99999'"],
-    ['. {\n  import\n}\n', "Corefile:2 - Error during parsing: Wrong argument count or unexpected line ending after 'import'"],
-    ['. {\n  import a b\n}\n', 'Corefile:2 - Error during parsing: Import takes only one argument (glob pattern or file)'],
+    [
+      '. {\n  import\n}\n',
+      "Corefile:2 - Error during parsing: Wrong argument count or unexpected line ending after 'import'",
+    ],
+    [
+      '. {\n  import a b\n}\n',
+      'Corefile:2 - Error during parsing: Import takes only one argument (glob pattern or file)',
+    ],
     ['. {\n  import {$NONE}\n}\n', 'Corefile:2 - Error during parsing: Import requires a non-empty filepath'],
-    ['. {\n  import nothing-here.conf\n}\n', 'Corefile:2 - Error during parsing: File to import not found: nothing-here.conf'],
+    [
+      '. {\n  import nothing-here.conf\n}\n',
+      'Corefile:2 - Error during parsing: File to import not found: nothing-here.conf',
+    ],
     ['. {\n  log "x\n}\n', 'Corefile:2 - Error during parsing: Unterminated quoted string'],
   ])('%j', (text, message) => {
     const e = errorOf(text, memoryFiles({}));
@@ -311,7 +429,9 @@ describe('errors carry file and line', () => {
   });
 
   it('names the file given for a Corefile string', () => {
-    expect(errorOf('. {\n', { filename: '/etc/tsdns/Corefile' }).message).toBe("/etc/tsdns/Corefile:1 - Syntax error: Unexpected EOF, expecting '}'");
+    expect(errorOf('. {\n', { filename: '/etc/tsdns/Corefile' }).message).toBe(
+      "/etc/tsdns/Corefile:1 - Syntax error: Unexpected EOF, expecting '}'",
+    );
   });
 });
 
@@ -342,13 +462,23 @@ describe('import', () => {
     });
   });
 
-  it('resolves imports inside an imported file from that file\'s directory', () => {
+  it("resolves imports inside an imported file from that file's directory", () => {
     const [b] = parse('. {\n  import config/nested/deep.conf\n}\n', opts);
     expect(summary([b])[0].directives).toEqual({ whoami: ['whoami'] });
     const w = b.directives.get('whoami');
     expect(w).toMatchObject({ file: '/etc/dns/config/b.conf', line: 1 });
-    expect(w?.tokens[0].origin).toMatchObject({ kind: 'file', name: '/etc/dns/config/b.conf', file: '/etc/dns/config/nested/deep.conf', line: 1 });
-    expect(w?.tokens[0].origin?.parent).toMatchObject({ kind: 'file', name: '/etc/dns/config/nested/deep.conf', file: '/etc/dns/Corefile', line: 2 });
+    expect(w?.tokens[0].origin).toMatchObject({
+      kind: 'file',
+      name: '/etc/dns/config/b.conf',
+      file: '/etc/dns/config/nested/deep.conf',
+      line: 1,
+    });
+    expect(w?.tokens[0].origin?.parent).toMatchObject({
+      kind: 'file',
+      name: '/etc/dns/config/nested/deep.conf',
+      file: '/etc/dns/Corefile',
+      line: 2,
+    });
   });
 
   it('imports whole server blocks and snippets at the top level', () => {
@@ -359,7 +489,9 @@ describe('import', () => {
   });
 
   it('accepts an absolute path and substitutes the environment in the pattern', () => {
-    expect(parsed('. {\n  import {$CONF}\n}\n', { ...opts, env: { CONF: '/etc/dns/common.conf' } })[0].directives).toEqual({
+    expect(
+      parsed('. {\n  import {$CONF}\n}\n', { ...opts, env: { CONF: '/etc/dns/common.conf' } })[0].directives,
+    ).toEqual({
       errors: ['errors'],
       log: ['log'],
     });
@@ -367,7 +499,10 @@ describe('import', () => {
 
   it('warns, as CoreDNS does, when a glob matches nothing', () => {
     const warnings: string[] = [];
-    expect(parsed('. {\n  import none/*.conf\n  log\n}\n', { ...opts, onWarning: (m) => warnings.push(m) })[0].directives).toEqual({ log: ['log'] });
+    expect(
+      parsed('. {\n  import none/*.conf\n  log\n}\n', { ...opts, onWarning: (m) => warnings.push(m) })[0]
+        .directives,
+    ).toEqual({ log: ['log'] });
     expect(warnings).toEqual(['No files matching import glob pattern: none/*.conf']);
   });
 
@@ -375,15 +510,21 @@ describe('import', () => {
     expect(errorOf('. {\n  import */*.conf\n}\n', opts).message).toBe(
       '/etc/dns/Corefile:2 - Error during parsing: Glob pattern may only contain one wildcard (*), but has others: /etc/dns/*/*.conf',
     );
-    expect(errorOf('. {\n  import a[bc].conf\n}\n', opts).detail).toMatch(/^Glob pattern may only contain one wildcard/);
+    expect(errorOf('. {\n  import a[bc].conf\n}\n', opts).detail).toMatch(
+      /^Glob pattern may only contain one wildcard/,
+    );
   });
 
   it('reports errors inside imported files at their own file and line', () => {
-    expect(errorOf('import bad.conf\n', opts).message).toBe("/etc/dns/bad.conf:3 - Error during parsing: invalid port 'x' in 'b.org:x'");
-    expect(errorOf('. {\n  import quote.conf\n}\n', opts).message).toBe('/etc/dns/quote.conf:3 - Error during parsing: Unterminated quoted string');
-    expect(errorOf('. {\n  import unknown.conf\n}\n', { ...opts, knownDirectives: new Set(['errors']) }).message).toBe(
-      "/etc/dns/unknown.conf:3 - Error during parsing: Unknown directive 'fancy'",
+    expect(errorOf('import bad.conf\n', opts).message).toBe(
+      "/etc/dns/bad.conf:3 - Error during parsing: invalid port 'x' in 'b.org:x'",
     );
+    expect(errorOf('. {\n  import quote.conf\n}\n', opts).message).toBe(
+      '/etc/dns/quote.conf:3 - Error during parsing: Unterminated quoted string',
+    );
+    expect(
+      errorOf('. {\n  import unknown.conf\n}\n', { ...opts, knownDirectives: new Set(['errors']) }).message,
+    ).toBe("/etc/dns/unknown.conf:3 - Error during parsing: Unknown directive 'fancy'");
   });
 
   it('reports a file that cannot be read', () => {
@@ -393,7 +534,9 @@ describe('import', () => {
         throw Object.assign(new Error('EISDIR: illegal operation on a directory'), { code: 'EISDIR' });
       },
     });
-    expect(e.message).toBe('/etc/dns/Corefile:2 - Error during parsing: Could not import /etc/dns/common.conf: is a directory');
+    expect(e.message).toBe(
+      '/etc/dns/Corefile:2 - Error during parsing: Could not import /etc/dns/common.conf: is a directory',
+    );
   });
 
   it('detects file import cycles', () => {
@@ -418,7 +561,10 @@ describe('import', () => {
   });
 
   it('allows the same snippet or file more than once when it is not a cycle', () => {
-    expect(parsed('(s) {\n  log\n}\n(t) {\n  import s\n  import s\n}\n. {\n  import t\n  import t\n}\n')[0].directives).toEqual({
+    expect(
+      parsed('(s) {\n  log\n}\n(t) {\n  import s\n  import s\n}\n. {\n  import t\n  import t\n}\n')[0]
+        .directives,
+    ).toEqual({
       log: ['log', 'log', 'log', 'log'],
     });
   });
@@ -454,7 +600,11 @@ describe('on disk', () => {
 
   it('refuses to import a directory', () => {
     expect(() => loadCorefile(join(dir, 'dir-import'))).toThrow(
-      new CorefileError(join(dir, 'dir-import'), 2, `Could not import ${join(dir, 'conf.d', 'sub.conf')}: is a directory`),
+      new CorefileError(
+        join(dir, 'dir-import'),
+        2,
+        `Could not import ${join(dir, 'conf.d', 'sub.conf')}: is a directory`,
+      ),
     );
   });
 

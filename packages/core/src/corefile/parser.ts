@@ -142,7 +142,12 @@ class Parser {
   #syntaxError(found: Token | undefined, expected: string): never {
     const at = found ?? this.#stream.last;
     const what = found === undefined ? 'EOF' : `token '${found.text}'`;
-    throw new CorefileError(at?.file ?? this.opts.filename, at?.line ?? 0, `Unexpected ${what}, expecting '${expected}'`, 'syntax');
+    throw new CorefileError(
+      at?.file ?? this.opts.filename,
+      at?.line ?? 0,
+      `Unexpected ${what}, expecting '${expected}'`,
+      'syntax',
+    );
   }
 
   /** One entry: a server block or a snippet definition; undefined for a snippet or for imports of nothing. */
@@ -196,7 +201,8 @@ class Parser {
     }
     const addresses = this.#addresses(keys);
     // Without a brace the rest of the input is this block's body (a single-entry Corefile).
-    const directives = !opened && s.peek() === undefined ? new Map<string, DirectiveTokens>() : this.#directives(opened);
+    const directives =
+      !opened && s.peek() === undefined ? new Map<string, DirectiveTokens>() : this.#directives(opened);
     return { keys: keys.map((k) => k.text), addresses, directives, file: first.file, line: first.line };
   }
 
@@ -293,13 +299,16 @@ class Parser {
   #import(at: Token): void {
     const s = this.#stream;
     const arg = s.peek();
-    if (arg === undefined || !onSameLine(at, arg)) fail(at, "Wrong argument count or unexpected line ending after 'import'");
+    if (arg === undefined || !onSameLine(at, arg))
+      fail(at, "Wrong argument count or unexpected line ending after 'import'");
     s.next();
     const pattern = expandEnv(arg.text, this.#env);
     if (pattern === '') fail(arg, 'Import requires a non-empty filepath');
     const extra = s.peek();
-    if (extra !== undefined && onSameLine(arg, extra)) fail(extra, 'Import takes only one argument (glob pattern or file)');
-    if (++this.#expansions > MAX_IMPORT_EXPANSIONS) fail(arg, `maximum import expansions (${MAX_IMPORT_EXPANSIONS}) exceeded`);
+    if (extra !== undefined && onSameLine(arg, extra))
+      fail(extra, 'Import takes only one argument (glob pattern or file)');
+    if (++this.#expansions > MAX_IMPORT_EXPANSIONS)
+      fail(arg, `maximum import expansions (${MAX_IMPORT_EXPANSIONS}) exceeded`);
 
     const snippet = this.#snippets.get(pattern);
     if (snippet !== undefined) {
@@ -355,7 +364,9 @@ class Parser {
     }
     if (matches.length === 0) {
       if (!GLOB_CHARS.test(globPattern)) fail(at, `File to import not found: ${pattern}`);
-      (this.opts.onWarning ?? ((m) => console.warn(`[WARNING] ${m}`)))(`No files matching import glob pattern: ${pattern}`);
+      (this.opts.onWarning ?? ((m) => console.warn(`[WARNING] ${m}`)))(
+        `No files matching import glob pattern: ${pattern}`,
+      );
       return;
     }
     const imported: Token[] = [];

@@ -20,7 +20,9 @@ describe('reverseZonesOf', () => {
   it('splits other IPv4 prefixes at the next octet boundary (CoreDNS cidr tests)', () => {
     expect(reverseZonesOf('10.0.0.0/15')).toEqual(['0.10.in-addr.arpa.', '1.10.in-addr.arpa.']);
     // CoreDNS's own test checks only the first three of these 64.
-    expect(reverseZonesOf('10.9.3.0/18')).toEqual(Array.from({ length: 64 }, (_, i) => `${i}.9.10.in-addr.arpa.`));
+    expect(reverseZonesOf('10.9.3.0/18')).toEqual(
+      Array.from({ length: 64 }, (_, i) => `${i}.9.10.in-addr.arpa.`),
+    );
     expect(reverseZonesOf('10.129.60.0/22')).toEqual([
       '60.129.10.in-addr.arpa.',
       '61.129.10.in-addr.arpa.',
@@ -38,8 +40,12 @@ describe('reverseZonesOf', () => {
     expect(z25[0]).toBe('0.0.0.10.in-addr.arpa.');
     expect(z25[127]).toBe('127.0.0.10.in-addr.arpa.');
     expect(reverseZonesOf('10.0.0.128/25')?.[0]).toBe('128.0.0.10.in-addr.arpa.');
-    expect(reverseZonesOf('10.0.0.0/27')).toEqual(Array.from({ length: 32 }, (_, i) => `${i}.0.0.10.in-addr.arpa.`));
-    expect(reverseZonesOf('128.0.0.0/1')).toEqual(Array.from({ length: 128 }, (_, i) => `${128 + i}.in-addr.arpa.`));
+    expect(reverseZonesOf('10.0.0.0/27')).toEqual(
+      Array.from({ length: 32 }, (_, i) => `${i}.0.0.10.in-addr.arpa.`),
+    );
+    expect(reverseZonesOf('128.0.0.0/1')).toEqual(
+      Array.from({ length: 128 }, (_, i) => `${128 + i}.in-addr.arpa.`),
+    );
   });
 
   it('works in nibbles for IPv6 (CoreDNS normalize tests)', () => {
@@ -52,8 +58,12 @@ describe('reverseZonesOf', () => {
     expect(reverseZonesOf('2001:db8::/115')).toEqual(['0', '1'].map(deep));
     expect(reverseZonesOf('2001:db8::/114')).toEqual(['0', '1', '2', '3'].map(deep));
     expect(reverseZonesOf('2001:db8::/113')).toEqual(['0', '1', '2', '3', '4', '5', '6', '7'].map(deep));
-    expect(reverseZonesOf('2001:db8::/112')).toEqual(['0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.']);
-    expect(reverseZonesOf('2001:db8::/108')).toEqual(['0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.']);
+    expect(reverseZonesOf('2001:db8::/112')).toEqual([
+      '0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.',
+    ]);
+    expect(reverseZonesOf('2001:db8::/108')).toEqual([
+      '0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.',
+    ]);
     expect(reverseZonesOf('fd00:AB::/24')).toEqual(['0.0.0.0.d.f.ip6.arpa.']);
     expect(reverseZonesOf('fd00:AB::/40')).toEqual(['0.0.b.a.0.0.0.0.d.f.ip6.arpa.']);
     expect(reverseZonesOf('2001:db8::1/128')).toEqual([
@@ -91,12 +101,30 @@ describe('parseIPv6', () => {
   it('reads full, compressed and dotted-tail forms', () => {
     expect(parseIPv6('2001:db8::1')).toEqual([0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 1]);
     expect(parseIPv6('1:2:3:4:5:6:7:8')).toEqual([0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8]);
-    expect(parseIPv6('64:ff9b::192.0.2.33')).toEqual([0, 0x64, 0xff, 0x9b, ...new Array(8).fill(0), 192, 0, 2, 33]);
+    expect(parseIPv6('64:ff9b::192.0.2.33')).toEqual([
+      0,
+      0x64,
+      0xff,
+      0x9b,
+      ...new Array(8).fill(0),
+      192,
+      0,
+      2,
+      33,
+    ]);
     expect(parseIPv6('1:2:3:4:5:6:7::')).toEqual([0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 0]);
   });
 
   it('refuses malformed addresses', () => {
-    for (const bad of ['1:2:3:4:5:6:7:8::', '1::2::3', '12345::', '1:2:3', 'g::', '::1.2.3', '1:2:3:4:5:6:7:1.2.3.4']) {
+    for (const bad of [
+      '1:2:3:4:5:6:7:8::',
+      '1::2::3',
+      '12345::',
+      '1:2:3',
+      'g::',
+      '::1.2.3',
+      '1:2:3:4:5:6:7:1.2.3.4',
+    ]) {
       expect(parseIPv6(bad), bad).toBeUndefined();
     }
   });

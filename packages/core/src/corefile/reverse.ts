@@ -72,7 +72,13 @@ export function parseIPv6(text: string): number[] | undefined {
  * Splits a network given as digits (octets or nibbles, most significant first) into the
  * networks at the next digit boundary, and names each one's reverse zone.
  */
-function reverseZones(digits: number[], prefix: number, digitBits: number, suffix: string, radix: number): string[] {
+function reverseZones(
+  digits: number[],
+  prefix: number,
+  digitBits: number,
+  suffix: string,
+  radix: number,
+): string[] {
   // Clear the host bits: 192.168.1.1/23 means 192.168.0.0/23.
   for (let i = 0; i < digits.length; i++) {
     const keep = Math.min(Math.max(prefix - i * digitBits, 0), digitBits);
