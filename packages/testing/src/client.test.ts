@@ -23,7 +23,13 @@ function answer(q: Message, transport: string): Message {
     questions: q.questions,
     answers: [
       { name: q.questions[0].name, type: 'A', class: 'IN', ttl: 60, data: '192.0.2.1' },
-      { name: q.questions[0].name, type: 'TXT', class: 'IN', ttl: 60, data: [new TextEncoder().encode(echo)] },
+      {
+        name: q.questions[0].name,
+        type: 'TXT',
+        class: 'IN',
+        ttl: 60,
+        data: [new TextEncoder().encode(echo)],
+      },
     ],
     authorities: [],
     additionals: [],
@@ -97,7 +103,11 @@ function echoOf(msg: Message): string {
 describe('buildQuery', () => {
   it('sets RD by default and adds EDNS only when an EDNS option asks', () => {
     const plain = buildQuery('example.org', 'A', { id: 7 });
-    expect(plain).toMatchObject({ id: 7, flags: Flag.RD, questions: [{ name: 'example.org.', type: 'A', class: 'IN' }] });
+    expect(plain).toMatchObject({
+      id: 7,
+      flags: Flag.RD,
+      questions: [{ name: 'example.org.', type: 'A', class: 'IN' }],
+    });
     expect(plain.additionals).toEqual([]);
     const edns = buildQuery('example.org.', 'AAAA', { do: true, cd: true, rd: false, opcode: 2 });
     expect(edns.flags).toBe(Flag.CD | (2 << 11));
@@ -119,7 +129,12 @@ describe('query', () => {
   });
 
   it('asks over TCP and sends the EDNS options given', async () => {
-    const r = await query(target, 'example.org', 'A', { transport: 'tcp', do: true, bufsize: 4096, cd: true });
+    const r = await query(target, 'example.org', 'A', {
+      transport: 'tcp',
+      do: true,
+      bufsize: 4096,
+      cd: true,
+    });
     expect(echoOf(r)).toBe(`tcp id=${r.id} flags=${Flag.RD | Flag.CD} opt=4096/0/${EDNS_DO}`);
   });
 
@@ -140,7 +155,9 @@ describe('query', () => {
 
   it('rejects when the port is closed (TCP) or times out (UDP)', async () => {
     const [closed] = await freePorts(1);
-    await expect(query({ port: closed }, 'x.', 'A', { transport: 'tcp', timeout: 500 })).rejects.toMatchObject({
+    await expect(
+      query({ port: closed }, 'x.', 'A', { transport: 'tcp', timeout: 500 }),
+    ).rejects.toMatchObject({
       code: 'ECONNREFUSED',
     });
     await expect(query({ port: closed }, 'x.', 'A', { timeout: 200 })).rejects.toThrow(QueryTimeoutError);

@@ -35,19 +35,23 @@ describe('FrameReader', () => {
   it('yields the same frames however the stream is cut (property)', () => {
     const message = fc.uint8Array({ maxLength: 700 });
     fc.assert(
-      fc.property(fc.array(message, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 20 }), (messages, cuts) => {
-        const stream = Buffer.concat(messages.map((m) => frameMessage(m)));
-        const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
-        const r = new FrameReader();
-        const got: Uint8Array[] = [];
-        let from = 0;
-        for (const p of [...points, stream.length]) {
-          got.push(...r.push(stream.subarray(from, p)));
-          from = p;
-        }
-        expect(got.map((g) => [...g])).toEqual(messages.map((m) => [...m]));
-        expect(r.pending).toBe(0);
-      }),
+      fc.property(
+        fc.array(message, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (messages, cuts) => {
+          const stream = Buffer.concat(messages.map((m) => frameMessage(m)));
+          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+          const r = new FrameReader();
+          const got: Uint8Array[] = [];
+          let from = 0;
+          for (const p of [...points, stream.length]) {
+            got.push(...r.push(stream.subarray(from, p)));
+            from = p;
+          }
+          expect(got.map((g) => [...g])).toEqual(messages.map((m) => [...m]));
+          expect(r.pending).toBe(0);
+        },
+      ),
     );
   });
 });

@@ -6,7 +6,8 @@
 
 /** Prefixes a message with its two-byte length. Throws RangeError above 65535 bytes. */
 export function frameMessage(message: Uint8Array): Uint8Array {
-  if (message.length > 0xffff) throw new RangeError(`a DNS message over TCP is at most 65535 bytes, got ${message.length}`);
+  if (message.length > 0xffff)
+    throw new RangeError(`a DNS message over TCP is at most 65535 bytes, got ${message.length}`);
   const out = new Uint8Array(message.length + 2);
   out[0] = message.length >> 8;
   out[1] = message.length & 0xff;

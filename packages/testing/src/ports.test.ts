@@ -10,7 +10,9 @@ describe('freePorts', () => {
     for (const port of ports) {
       expect(port).toBeGreaterThan(0);
       const tcp = createServer();
-      await new Promise<void>((resolve, reject) => tcp.once('error', reject).listen(port, '127.0.0.1', resolve));
+      await new Promise<void>((resolve, reject) =>
+        tcp.once('error', reject).listen(port, '127.0.0.1', resolve),
+      );
       const udp = createSocket('udp4');
       await new Promise<void>((resolve, reject) => {
         udp.once('error', reject);

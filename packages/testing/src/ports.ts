@@ -39,7 +39,8 @@ function udpFree(port: number): Promise<{ close(): Promise<void> } | undefined> 
 
 /** `count` distinct ports that were free for both TCP and UDP a moment ago. */
 export async function freePorts(count: number): Promise<number[]> {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`port count must be a non-negative integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`port count must be a non-negative integer, got ${count}`);
   const held: { close(): Promise<void> }[] = [];
   const ports: number[] = [];
   try {

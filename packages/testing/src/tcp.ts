@@ -82,7 +82,8 @@ export class TcpClient {
    */
   exchange(msg: Message, opts: { timeout?: number } = {}): Promise<Message> {
     if (this.closed) return Promise.reject(new ConnectionClosedError('the connection is closed'));
-    if (this.byId.has(msg.id)) return Promise.reject(new Error(`id ${msg.id} is already in flight on this connection`));
+    if (this.byId.has(msg.id))
+      return Promise.reject(new Error(`id ${msg.id} is already in flight on this connection`));
     const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
     const bytes = frameMessage(encodeMessage(msg));
     return new Promise((resolve, reject) => {

@@ -27,7 +27,14 @@ describe('parseDigOutput', () => {
     });
     expect(r.id).toBeTypeOf('number');
     expect(r.answer).toEqual([
-      { name: 'example.org.', ttl: 300, class: 'IN', type: 'A', rdata: '192.0.2.1', line: 'example.org.\t\t300\tIN\tA\t192.0.2.1' },
+      {
+        name: 'example.org.',
+        ttl: 300,
+        class: 'IN',
+        type: 'A',
+        rdata: '192.0.2.1',
+        line: 'example.org.\t\t300\tIN\tA\t192.0.2.1',
+      },
       {
         name: 'example.org.',
         ttl: 60,

@@ -36,7 +36,11 @@ export interface ToolRun {
 }
 
 /** Runs a program to completion; a non-zero exit is a result, not an error. */
-export function runTool(program: string, args: readonly string[], opts: { timeout?: number } = {}): Promise<ToolRun> {
+export function runTool(
+  program: string,
+  args: readonly string[],
+  opts: { timeout?: number } = {},
+): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
     execFile(
       program,
