@@ -83,7 +83,9 @@ export function renderPluginTable(entries, cfgLabel) {
     'export const pluginTable: readonly PluginTableEntry[] = [',
   );
   for (const e of entries) {
-    out.push(`  { directive: '${e.directive}', packageName: '${e.packageName}', definition: plugin_${e.directive} },`);
+    out.push(
+      `  { directive: '${e.directive}', packageName: '${e.packageName}', definition: plugin_${e.directive} },`,
+    );
   }
   out.push('];', '');
   return out.join('\n');
@@ -99,7 +101,12 @@ function readDependencies(cfgPath) {
     throw new PluginCfgError(`cannot read the distribution's ${manifest}: ${err.message}`);
   }
   return new Set(
-    Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies, ...pkg.peerDependencies }),
+    Object.keys({
+      ...pkg.dependencies,
+      ...pkg.devDependencies,
+      ...pkg.optionalDependencies,
+      ...pkg.peerDependencies,
+    }),
   );
 }
 
@@ -113,7 +120,9 @@ function main(argv) {
     else if (a === '--cfg' && i + 1 < argv.length) cfgPath = resolve(argv[++i]);
     else if (a === '--out' && i + 1 < argv.length) outPath = resolve(argv[++i]);
     else {
-      console.error(`gen-plugin-table: unknown argument "${a}"\nusage: gen-plugin-table.mjs [--cfg plugin.cfg] [--out plugins.ts] [--check]`);
+      console.error(
+        `gen-plugin-table: unknown argument "${a}"\nusage: gen-plugin-table.mjs [--cfg plugin.cfg] [--out plugins.ts] [--check]`,
+      );
       return 2;
     }
   }
@@ -140,7 +149,9 @@ function main(argv) {
   const current = existsSync(outPath) ? readFileSync(outPath, 'utf8') : undefined;
   if (check) {
     if (current === rendered) return 0;
-    console.error(`gen-plugin-table: ${relative(root, outPath)} is out of date with ${cfgLabel}; run the generator`);
+    console.error(
+      `gen-plugin-table: ${relative(root, outPath)} is out of date with ${cfgLabel}; run the generator`,
+    );
     return 1;
   }
   if (current !== rendered) {

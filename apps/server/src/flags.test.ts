@@ -33,7 +33,11 @@ describe('parseFlags', () => {
   });
 
   it('stops at the first non-flag argument or after --', () => {
-    expect(parseFlags(['-quiet', 'extra', '-version'])).toMatchObject({ quiet: true, version: false, rest: ['extra', '-version'] });
+    expect(parseFlags(['-quiet', 'extra', '-version'])).toMatchObject({
+      quiet: true,
+      version: false,
+      rest: ['extra', '-version'],
+    });
     expect(parseFlags(['--', '-version'])).toMatchObject({ version: false, rest: ['-version'] });
     expect(parseFlags(['-'])).toMatchObject({ rest: ['-'] });
   });
@@ -63,8 +67,17 @@ describe('parseFlags', () => {
 describe('usage', () => {
   it('lists every flag in the layout of Go flag.PrintDefaults', () => {
     const text = usage('tsdns');
-    expect(text.startsWith('Usage of tsdns:\n  -conf string\n    \tCorefile to load (default "Corefile")\n')).toBe(true);
-    for (const flag of ['-dns.port string', '-p string', '-pidfile string', '-plugins\n', '-quiet\n', '-version\n']) {
+    expect(
+      text.startsWith('Usage of tsdns:\n  -conf string\n    \tCorefile to load (default "Corefile")\n'),
+    ).toBe(true);
+    for (const flag of [
+      '-dns.port string',
+      '-p string',
+      '-pidfile string',
+      '-plugins\n',
+      '-quiet\n',
+      '-version\n',
+    ]) {
       expect(text).toContain(`  ${flag}`);
     }
   });

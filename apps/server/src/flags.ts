@@ -53,8 +53,18 @@ const BY_NAME: ReadonlyMap<string, FlagSpec> = new Map(SPECS.map((s) => [s.name,
 
 /** Go's strconv.ParseBool spellings. */
 const BOOLS: ReadonlyMap<string, boolean> = new Map([
-  ['1', true], ['t', true], ['T', true], ['true', true], ['TRUE', true], ['True', true],
-  ['0', false], ['f', false], ['F', false], ['false', false], ['FALSE', false], ['False', false],
+  ['1', true],
+  ['t', true],
+  ['T', true],
+  ['true', true],
+  ['TRUE', true],
+  ['True', true],
+  ['0', false],
+  ['f', false],
+  ['F', false],
+  ['false', false],
+  ['FALSE', false],
+  ['False', false],
 ]);
 
 // Decimal only; "" and "53abc" are mistakes, not port 0 or 53.
@@ -103,7 +113,8 @@ export function parseFlags(argv: readonly string[]): Flags {
     if (spec === undefined) throw new FlagError(`flag provided but not defined: -${name}`);
     if (spec.kind === 'bool') {
       const value = inline === undefined ? true : BOOLS.get(inline);
-      if (value === undefined) throw new FlagError(`invalid boolean value "${inline}" for -${name}: parse error`);
+      if (value === undefined)
+        throw new FlagError(`invalid boolean value "${inline}" for -${name}: parse error`);
       flags[spec.key as 'plugins' | 'quiet' | 'version'] = value;
       continue;
     }

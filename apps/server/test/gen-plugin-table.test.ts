@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const generator = fileURLToPath(new URL('../../../tooling/scripts/gen-plugin-table.mjs', import.meta.url));
-const appDir = fileURLToPath(new URL('..', import.meta.url));
 
 function generate(...args: string[]): { status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [generator, ...args], { encoding: 'utf8' });
@@ -58,11 +57,23 @@ describe('gen-plugin-table.mjs', () => {
 
   it('reports mistakes with the file and line', () => {
     const cases: [string, string[], RegExp][] = [
-      ['log:log\nwhoami\n', ['@tsdns/plugin-log'], /plugin\.cfg:2: expected <directive>:<package>, got "whoami"/],
-      ['log:log\n\nlog:log\n', ['@tsdns/plugin-log'], /plugin\.cfg:3: directive "log" already listed on line 1/],
+      [
+        'log:log\nwhoami\n',
+        ['@tsdns/plugin-log'],
+        /plugin\.cfg:2: expected <directive>:<package>, got "whoami"/,
+      ],
+      [
+        'log:log\n\nlog:log\n',
+        ['@tsdns/plugin-log'],
+        /plugin\.cfg:3: directive "log" already listed on line 1/,
+      ],
       ['Log:log\n', ['@tsdns/plugin-log'], /plugin\.cfg:1: invalid directive name "Log"/],
       ['log:Bad Name\n', [], /plugin\.cfg:1: invalid package name "Bad Name"/],
-      ['any:tsdns-plugin-any\n', [], /plugin\.cfg:1: neither "@tsdns\/plugin-tsdns-plugin-any" nor "tsdns-plugin-any" is a dependency/],
+      [
+        'any:tsdns-plugin-any\n',
+        [],
+        /plugin\.cfg:1: neither "@tsdns\/plugin-tsdns-plugin-any" nor "tsdns-plugin-any" is a dependency/,
+      ],
       ['x:@acme/x\n', [], /plugin\.cfg:1: package "@acme\/x" is not a dependency/],
     ];
     cases.forEach(([cfg, deps, message], i) => {

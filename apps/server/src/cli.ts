@@ -1,0 +1,173 @@
+/**
+ * The `tsdns` program: CoreDNS's command line and process behaviour (coremain.Run and
+ * Caddy's signal traps) around core's server runtime and the compiled-in plugin table.
+ */
+import { log, setQuiet, startServer, type ServerInstance } from '@tsdns/core';
+import { corefileLoader, type CorefileLoader } from './corefile-source.js';
+import { FlagError, parseFlags, usage } from './flags.js';
+import { pluginTable, type PluginTableEntry } from './generated/plugins.js';
+import { removePidfile, writePidfile } from './pidfile.js';
+import { APP_NAME, pluginsText, versionText } from './version.js';
+
+/** Exit codes: Go's flag package exits 2 on a command-line mistake, log.Fatal exits 1. */
+export const EXIT_OK = 0;
+export const EXIT_FATAL = 1;
+export const EXIT_USAGE = 2;
+/** Caddy's exit code when a second stop signal cuts a graceful shutdown short. */
+export const EXIT_FORCED = 2;
+
+/**
+ * CoreDNS's fatal errors (mustLogFatal) go to stderr as the bare message, without a level
+ * prefix, so the operator sees e.g. "Corefile:3 - Error during parsing: Unknown directive 'x'".
+ */
+function fatal(message: string): number {
+  process.stderr.write(message.endsWith('\n') ? message : message + '\n');
+  return EXIT_FATAL;
+}
+
+/** A plugin whose definition names another directive would be reached under the wrong name. */
+function checkTable(table: readonly PluginTableEntry[]): string | undefined {
+  for (const p of table) {
+    if (p.definition.name !== p.directive) {
+      return `plugin.cfg lists "${p.directive}" from ${p.packageName}, but that package defines "${p.definition.name}"`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs the program. Resolves with the exit code: at once for -version, -plugins, -help and
+ * startup failures; after a SIGTERM or SIGINT has stopped the server otherwise.
+ */
+export async function run(argv: readonly string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    process.stderr.write(`${err.message}\n${usage(APP_NAME)}`);
+    return EXIT_USAGE;
+  }
+  if (flags.help) {
+    process.stderr.write(usage(APP_NAME));
+    return EXIT_OK;
+  }
+  if (flags.rest.length > 0) return fatal(`extra command line arguments: [${flags.rest.join(' ')}]`);
+  if (flags.version) {
+    process.stdout.write(versionText());
+    return EXIT_OK;
+  }
+  if (flags.plugins) {
+    // CoreDNS prints the list with Println: one more newline after the last plugin.
+    process.stdout.write(pluginsText(pluginTable) + '\n');
+    return EXIT_OK;
+  }
+  const tableError = checkTable(pluginTable);
+  if (tableError !== undefined) return fatal(tableError);
+
+  setQuiet(flags.quiet);
+  const loader = corefileLoader(flags.conf, flags.port);
+  const plugins = pluginTable.map((p) => p.definition);
+  let instance: ServerInstance;
+  try {
+    instance = await startServer(await loader.load(), {
+      plugins,
+      defaultPort: String(flags.port),
+      quiet: flags.quiet,
+    });
+  } catch (err) {
+    return fatal((err as Error).message);
+  }
+  if (!flags.quiet) process.stdout.write(versionText());
+
+  const pidfile = flags.pidfile;
+  if (pidfile !== undefined) {
+    try {
+      writePidfile(pidfile);
+    } catch (err) {
+      log.error(`Could not write pidfile: ${(err as Error).message}`);
+    }
+  }
+
+  return new Promise<number>((resolve) => {
+    const reloader = new Reloader(instance, loader);
+    let stopping = false;
+    const onReload = (signal: NodeJS.Signals): void => reloader.request(signal);
+    const onStop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        // A second signal while shutting down: the operator wants out now (Caddy's force quit).
+        log.info(`${signal}: Force quit`);
+        if (pidfile !== undefined) removePidfile(pidfile);
+        process.exit(EXIT_FORCED);
+      }
+      stopping = true;
+      log.info(`${signal}: Shutting down servers then terminating`);
+      void reloader
+        .settle()
+        .then(() => reloader.instance.stop())
+        .catch((err: unknown) => log.error(`${signal}: ${(err as Error).message}`))
+        .finally(() => {
+          for (const s of ['SIGUSR1', 'SIGHUP'] as const) process.off(s, onReload);
+          for (const s of ['SIGTERM', 'SIGINT'] as const) process.off(s, onStop);
+          if (pidfile !== undefined) removePidfile(pidfile);
+          resolve(EXIT_OK);
+        });
+    };
+    for (const s of ['SIGUSR1', 'SIGHUP'] as const) process.on(s, onReload);
+    for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, onStop);
+  });
+}
+
+/**
+ * Reloads on signals one at a time: a signal during a reload schedules exactly one more,
+ * so the newest Corefile on disk always wins and reloads never overlap.
+ */
+class Reloader {
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private started: ServerInstance,
+    private readonly loader: CorefileLoader,
+  ) {}
+
+  get instance(): ServerInstance {
+    return this.started.current;
+  }
+
+  request(signal: NodeJS.Signals): void {
+    if (this.running !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop(signal).finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves when no reload is in progress. */
+  async settle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  private async loop(signal: NodeJS.Signals): Promise<void> {
+    do {
+      this.again = false;
+      log.info(`${signal}: Reloading`);
+      let source;
+      try {
+        source = await this.loader.load();
+      } catch (err) {
+        log.error(`${signal}: ${(err as Error).message}`);
+        continue;
+      }
+      try {
+        // The instance logs "Reloading", then "Reloading complete" or why it failed, in
+        // which case it keeps serving with the previous Corefile.
+        this.started = await this.instance.reload(source);
+      } catch {
+        // already logged
+      }
+    } while (this.again);
+  }
+}

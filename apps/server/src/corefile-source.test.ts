@@ -1,0 +1,27 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { corefileLoader, defaultCorefile } from './corefile-source.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tsdns-conf-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('corefileLoader', () => {
+  it('reads the -conf file on every load, so a reload sees edits', async () => {
+    const path = join(dir, 'Corefile.a');
+    writeFileSync(path, '.:1053 { whoami }\n');
+    const loader = corefileLoader(path, 53);
+    expect(await loader.load()).toEqual({ text: '.:1053 { whoami }\n', filename: path });
+    writeFileSync(path, '.:1054 { whoami }\n');
+    expect((await loader.load()).text).toBe('.:1054 { whoami }\n');
+  });
+
+  it('fails with the file system error for a missing -conf file', async () => {
+    await expect(corefileLoader(join(dir, 'missing'), 53).load()).rejects.toThrow(/ENOENT/);
+  });
+
+  it("falls back to CoreDNS's default Corefile on the -dns.port", () => {
+    expect(defaultCorefile(1053)).toBe('.:1053 {\nwhoami\nlog\n}\n');
+  });
+});
