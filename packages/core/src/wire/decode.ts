@@ -74,9 +74,13 @@ function decodeRecord(r: Reader): ResourceRecord {
     return { name, type: `TYPE${type}`, class: className, ttl, data: r.buf.slice(start, end) };
   }
   r.limit = end;
+  r.inRdata = true;
   const data = codec.decode(r);
-  if (r.pos !== end) throw new WireError(`${codec.type} rdata shorter than RDLENGTH`, r.pos);
+  if (r.pos !== end) {
+    throw new WireError(`RDLENGTH ${length} exceeds the ${r.pos - start} octets of ${codec.type} rdata`, r.pos);
+  }
   r.limit = r.buf.length;
+  r.inRdata = false;
   return { name, type: codec.type, class: className, ttl, data } as ResourceRecord;
 }
 
@@ -115,6 +119,7 @@ export function decodeRdata(type: number, rdata: Uint8Array): RecordData {
   if (codec === undefined) return bytes.slice();
   const r = new Reader(bytes, 0);
   r.allowPointers = false;
+  r.inRdata = true;
   const data = codec.decode(r);
   if (r.pos !== bytes.length) throw new WireError(`${codec.type} rdata has trailing bytes`, r.pos);
   return data as RecordData;

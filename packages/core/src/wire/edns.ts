@@ -266,7 +266,9 @@ export function decodeOptRecord(r: Reader, name: string, at: number): OptRecord 
   r.need(length);
   const outer = r.limit;
   r.limit = r.pos + length;
+  r.inRdata = true;
   const options = decodeEdnsOptions(r);
+  r.inRdata = false;
   r.limit = outer;
   return { name: '.', type: 'OPT', udpPayloadSize, extendedRcode, ednsVersion, flags, options };
 }

@@ -37,6 +37,8 @@ export class Reader {
   limit: number;
   /** false for rdata decoded outside a message, where a pointer has nothing to point into */
   allowPointers = true;
+  /** set while decoding rdata, so running short is blamed on the rdata, not the message */
+  inRdata = false;
 
   constructor(
     readonly buf: Uint8Array,
@@ -49,7 +51,7 @@ export class Reader {
   /** The error for a read past the limit: the message ended, or the rdata did. */
   short(at: number): WireError {
     return new WireError(
-      this.limit === this.buf.length ? 'message truncated' : 'rdata shorter than its fields',
+      this.inRdata ? 'rdata shorter than its fields' : 'message truncated',
       at,
     );
   }
@@ -163,7 +165,8 @@ export class Reader {
         limit = b.length;
         continue;
       }
-      if (l > 63) throw new WireError('reserved label type', p);
+      // 0x40 and 0x80 prefixes (lengths 64-191) are the reserved extended label types.
+      if (l > 63) throw new WireError(`label length ${l} over 63 (reserved label type)`, p);
       const end = p + 1 + l;
       if (end > limit) throw this.short(p);
       length += l + 1;

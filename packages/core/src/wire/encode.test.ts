@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { Flag } from './constants.js';
+import { decodeMessage } from './decode.js';
+import { createOpt, getOpt } from './edns.js';
+import { encodeMessage, encodeRdata } from './encode.js';
+import { WireError } from './errors.js';
+import { u16, wireName } from './test-support/bytes.js';
+import type { Message, ResourceRecord } from './types.js';
+
+function response(answers: ResourceRecord[], extra: Partial<Message> = {}): Message {
+  return {
+    id: 0x4242,
+    flags: 0x8180,
+    questions: [{ name: 'www.example.org.', type: 'A', class: 'IN' }],
+    answers,
+    authorities: [],
+    additionals: [],
+    ...extra,
+  };
+}
+
+function a(name: string, ip: string): ResourceRecord {
+  return { name, type: 'A', class: 'IN', ttl: 60, data: ip };
+}
+
+/** Index of a byte sequence in a buffer, -1 if absent. */
+function indexOf(buf: Uint8Array, needle: number[]): number {
+  outer: for (let i = 0; i + needle.length <= buf.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (buf[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+describe('name compression', () => {
+  it('points answer owners at the question name', () => {
+    const wire = encodeMessage(response([a('www.example.org.', '192.0.2.1'), a('www.example.org.', '192.0.2.2')]));
+    const q = 12 + wireName('www.example.org.').length + 4;
+    expect([...wire.subarray(q, q + 2)]).toEqual([0xc0, 12]);
+    expect(wire.length).toBe(q + 2 * (2 + 10 + 4));
+  });
+
+  it('compresses suffixes, case-sensitively so case survives', () => {
+    const wire = encodeMessage(response([a('mail.example.org.', '192.0.2.1'), a('WWW.example.org.', '192.0.2.2')]));
+    const msg = decodeMessage(wire);
+    expect(msg.answers.map((r) => r.name)).toEqual(['mail.example.org.', 'WWW.example.org.']);
+    // "mail" + pointer to "example.org." at offset 16 (after the 3-octet "www" label)
+    expect(indexOf(wire, [4, 0x6d, 0x61, 0x69, 0x6c, 0xc0, 16])).toBeGreaterThan(0);
+    expect(indexOf(wire, [3, 0x57, 0x57, 0x57, 0xc0, 16])).toBeGreaterThan(0);
+  });
+
+  it('compresses RFC 1035 rdata names but not those of newer types', () => {
+    const target = 'host.example.org.';
+    const records: ResourceRecord[] = [
+      { name: 'example.org.', type: 'NS', class: 'IN', ttl: 1, data: target },
+      { name: 'example.org.', type: 'MX', class: 'IN', ttl: 1, data: { preference: 1, exchange: target } },
+      { name: 'example.org.', type: 'SRV', class: 'IN', ttl: 1, data: { priority: 1, weight: 1, port: 1, target } },
+      { name: 'example.org.', type: 'DNAME', class: 'IN', ttl: 1, data: target },
+      { name: 'example.org.', type: 'NSEC', class: 'IN', ttl: 1, data: { nextDomain: target, rrtypes: ['A'] } },
+    ];
+    const wire = encodeMessage(response(records));
+    const full = wireName(target);
+    const first = indexOf(wire, full);
+    // NS writes "host" + a pointer to the owner, MX a bare pointer to that; SRV, DNAME and
+    // NSEC write the name in full
+    let count = 0;
+    for (let i = first; i >= 0; ) {
+      count++;
+      const next = indexOf(wire.subarray(i + 1), full);
+      i = next < 0 ? -1 : i + 1 + next;
+    }
+    expect(count).toBe(3);
+    expect(indexOf(wire, [0, 15, 0, 1, 0, 0, 0, 1, 0, 4, 0, 1, 0xc0])).toBeGreaterThan(0);
+    expect(decodeMessage(wire).answers).toEqual(records);
+  });
+
+  it('writes no pointers when compression is off', () => {
+    const wire = encodeMessage(response([a('www.example.org.', '192.0.2.1')]), { compress: false });
+    expect(wire.some((b, i) => b >= 0xc0 && i > 12 && wire[i - 1] === 0)).toBe(false);
+    expect(wire.length).toBe(12 + 2 * (wireName('www.example.org.').length + 4) + 6 + 4);
+  });
+
+  it('never points past offset 0x3fff', () => {
+    const big = new Uint8Array(17000);
+    const records: ResourceRecord[] = [
+      { name: 'x.', type: 'TYPE65280', class: 'IN', ttl: 0, data: big },
+      a('late.example.', '192.0.2.1'),
+      a('late.example.', '192.0.2.2'),
+    ];
+    const wire = encodeMessage(response(records));
+    expect(decodeMessage(wire).answers.slice(1).map((r) => r.name)).toEqual(['late.example.', 'late.example.']);
+    expect(indexOf(wire.subarray(17000), wireName('late.example.'))).toBeGreaterThan(0);
+    expect(wire.length).toBe(12 + 21 + (3 + 10 + 17000) + 2 * (14 + 10 + 4));
+  });
+});
+
+describe('truncation to maxSize', () => {
+  const many = Array.from({ length: 40 }, (_, i) => a(`host${i}.example.org.`, `192.0.2.${i}`));
+
+  it('leaves fitting messages alone', () => {
+    const msg = response(many.slice(0, 2));
+    expect(encodeMessage(msg, { maxSize: 512 })).toEqual(encodeMessage(msg));
+  });
+
+  it('drops answers from the end, keeps question and OPT, sets TC', () => {
+    const opt = createOpt({ udpPayloadSize: 1232, dnssecOk: true, options: [{ code: 10, type: 'COOKIE', client: new Uint8Array(8).fill(7) }] });
+    const msg = response(many, { additionals: [a('glue.example.org.', '192.0.2.99'), opt] });
+    const wire = encodeMessage(msg, { maxSize: 512 });
+    expect(wire.length).toBeLessThanOrEqual(512);
+    const out = decodeMessage(wire);
+    expect(out.flags & Flag.TC).toBe(Flag.TC);
+    expect(out.questions).toEqual(msg.questions);
+    expect(out.answers.length).toBeGreaterThan(10);
+    expect(out.answers).toEqual(many.slice(0, out.answers.length));
+    expect(out.additionals).toEqual([opt]);
+    // one more answer would not have fit
+    const withOneMore = encodeMessage({ ...msg, answers: many.slice(0, out.answers.length + 1), additionals: [opt] });
+    expect(withOneMore.length).toBeGreaterThan(512);
+  });
+
+  it('drops additional records first without setting TC', () => {
+    const opt = createOpt();
+    const glue = many.map((r) => ({ ...r, name: 'ns.' + r.name }));
+    const msg = response(many.slice(0, 3), { additionals: [opt, ...glue] });
+    const out = decodeMessage(encodeMessage(msg, { maxSize: 512 }));
+    expect(out.flags & Flag.TC).toBe(0);
+    expect(out.answers).toHaveLength(3);
+    expect(getOpt(out)).toEqual(opt);
+    expect(out.additionals[0]).toEqual(opt);
+    expect(out.additionals.length).toBeGreaterThan(1);
+    expect(out.additionals.length).toBeLessThan(glue.length + 1);
+  });
+
+  it('sets TC when authority records are dropped', () => {
+    const ns = many.map((r) => ({ ...r, type: 'NS' as const, data: 'ns-' + r.name }));
+    const out = decodeMessage(encodeMessage(response([], { authorities: ns }), { maxSize: 512 }));
+    expect(out.flags & Flag.TC).toBe(Flag.TC);
+    expect(out.authorities.length).toBeLessThan(ns.length);
+  });
+
+  it('throws when question and OPT alone do not fit', () => {
+    const opt = createOpt({ options: [{ code: 12, type: 'PADDING', length: 600 }] });
+    expect(() => encodeMessage(response(many, { additionals: [opt] }), { maxSize: 512 })).toThrow(WireError);
+  });
+});
+
+describe('encoder errors', () => {
+  const cases: Array<[string, ResourceRecord]> = [
+    ['bad IPv4', a('x.', '300.1.1.1')],
+    ['bad IPv6', { name: 'x.', type: 'AAAA', class: 'IN', ttl: 0, data: '1::2::3' }],
+    ['bad name', a('a..b.', '1.2.3.4')],
+    ['label too long', a('a'.repeat(64) + '.', '1.2.3.4')],
+    ['out-of-range ttl', { ...a('x.', '1.2.3.4'), ttl: -1 }],
+    ['out-of-range field', { name: 'x.', type: 'MX', class: 'IN', ttl: 0, data: { preference: 70000, exchange: '.' } }],
+    ['missing field', { name: 'x.', type: 'SRV', class: 'IN', ttl: 0, data: { priority: 1 } } as unknown as ResourceRecord],
+    ['unknown type', { name: 'x.', type: 'BOGUS', class: 'IN', ttl: 0, data: new Uint8Array() } as unknown as ResourceRecord],
+    ['unknown class', { ...a('x.', '1.2.3.4'), class: 'XX' }],
+    ['non-ASCII name', a('é.', '1.2.3.4')],
+    ['TXT string over 255', { name: 'x.', type: 'TXT', class: 'IN', ttl: 0, data: [new Uint8Array(256)] }],
+  ];
+  for (const [what, rr] of cases) {
+    it(what, () => expect(() => encodeMessage(response([rr]))).toThrow(WireError));
+  }
+  it('message over 65535 octets', () => {
+    const big = { name: 'x.', type: 'TYPE65280' as const, class: 'IN', ttl: 0, data: new Uint8Array(40000) };
+    expect(() => encodeMessage(response([big, big]))).toThrow(/65535/);
+  });
+  it('recovers after an error (the scratch state is reset)', () => {
+    expect(() => encodeMessage(response([a('a..b.', '1.2.3.4')]))).toThrow(WireError);
+    const msg = response([a('www.example.org.', '192.0.2.1')]);
+    expect(decodeMessage(encodeMessage(msg))).toEqual(msg);
+  });
+});
+
+describe('encodeRdata', () => {
+  it('gives uncompressed rdata', () => {
+    const mx: ResourceRecord = { name: 'x.', type: 'MX', class: 'IN', ttl: 0, data: { preference: 5, exchange: 'm.x.' } };
+    expect([...encodeRdata(mx)]).toEqual([...u16(5), ...wireName('m.x.')]);
+  });
+  it('accepts TXT as a plain string, split into 255-octet pieces', () => {
+    const rr = { name: 'x.', type: 'TXT', class: 'IN', ttl: 0, data: 'a'.repeat(300) } as unknown as ResourceRecord;
+    const rdata = encodeRdata(rr);
+    expect(rdata.length).toBe(302);
+    expect(rdata[0]).toBe(255);
+    expect(rdata[256]).toBe(45);
+  });
+});
