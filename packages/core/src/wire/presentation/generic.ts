@@ -22,11 +22,11 @@ export function readGenericRdata(r: TokenReader): Uint8Array {
   const start = r.pos;
   let text = '';
   while (!r.atEnd) text += r.word('hex rdata');
-  if (text.length === 0) r.fail(`expected ${length} bytes of hex rdata, found end of record`, undefined);
+  if (text.length === 0) r.failAt(undefined, `expected ${length} bytes of hex rdata, found end of record`);
   const bytes = decodeHex(text);
-  if (bytes === null) r.fail('bad generic rdata: expected an even number of hex digits', start);
+  if (bytes === null) r.failAt(start, 'bad generic rdata: expected an even number of hex digits');
   if (bytes.length !== length) {
-    r.fail(`generic rdata length ${length} does not match the ${bytes.length} bytes of hex`, start);
+    r.failAt(start, `generic rdata length ${length} does not match the ${bytes.length} bytes of hex`);
   }
   return bytes;
 }

@@ -5,7 +5,7 @@ import { encodeBase32Hex, encodeBase64, encodeHex } from './binary-text.js';
 import { latin1ToBytes, quoteCharString } from './charstring.js';
 import { DS_DIGEST_LENGTHS, SSHFP_FINGERPRINT_LENGTHS, tsigErrorToText } from './mnemonics.js';
 import { formatSigTime } from './sig-time.js';
-import { formatSvcParams, svcbWritable } from './svcb-text.js';
+import { formatSvcParams, writableSvcParams } from './svcb-text.js';
 import { PresentationError } from './token.js';
 
 /**
@@ -173,5 +173,6 @@ function dnskeyText(d: DataOf<'DNSKEY'>): string | null {
 }
 
 function svcbText(d: DataOf<'SVCB'>): string | null {
-  return svcbWritable(d) ? `${d.priority} ${d.target}${formatSvcParams(d.params)}` : null;
+  const params = writableSvcParams(d);
+  return params === null ? null : `${d.priority} ${d.target}${formatSvcParams(params)}`;
 }

@@ -32,20 +32,20 @@ export function rdataFromText(type: string, tokens: TextToken[], origin: string)
   }
   const name = recordTypeToString(code);
   const reader: TokenReader = new TokenReader(tokens, origin, typeToString(code));
-  if (code === 41) reader.fail('OPT is a pseudo-record and has no presentation form', undefined);
+  if (code === 41) reader.failAt(undefined, 'OPT is a pseudo-record and has no presentation form');
   if (isGenericRdata(reader)) {
     const bytes = readGenericRdata(reader);
     if (!isTypedType(name)) return bytes;
     try {
       return decodeRdata(code, bytes);
     } catch (err) {
-      if (err instanceof WireError) reader.fail(`generic rdata is not valid ${name} rdata: ${err.message}`, 0);
+      if (err instanceof WireError) reader.failAt(0, `generic rdata is not valid ${name} rdata: ${err.message}`);
       throw err;
     }
   }
   const parse = RDATA_PARSERS.get(name);
   if (parse === undefined) {
-    reader.fail(`no presentation format is known for this type; write its rdata as \\# <length> <hex> (RFC 3597)`, 0);
+    reader.failAt(0, `no presentation format is known for this type; write its rdata as \\# <length> <hex> (RFC 3597)`);
   }
   const data = parse(reader);
   reader.end();

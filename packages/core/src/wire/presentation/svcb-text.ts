@@ -58,26 +58,26 @@ export function readSvcParams(r: TokenReader): SvcParam[] {
       }
     }
     const key = svcKeyNumber(keyText);
-    if (key < 0) r.fail(`unknown SvcParam key ${JSON.stringify(keyText)} (expected a name such as alpn, or keyNNNNN)`, index);
+    if (key < 0) r.failAt(index, `unknown SvcParam key ${JSON.stringify(keyText)} (expected a name such as alpn, or keyNNNNN)`);
     let raw: Uint8Array | undefined;
     if (value !== undefined) {
       const decoded = decodeCharString(value);
-      if (typeof decoded === 'string') r.fail(`bad value of ${keyText}: ${decoded}`, index);
+      if (typeof decoded === 'string') r.failAt(index, `bad value of ${keyText}: ${decoded}`);
       raw = decoded;
     }
     const param = parseParamValue(key, raw);
-    if (typeof param === 'string') r.fail(`bad value of ${keyText}: ${param}`, index);
+    if (typeof param === 'string') r.failAt(index, `bad value of ${keyText}: ${param}`);
     params.push({ key, param, index });
   }
   params.sort((a, b) => a.key - b.key);
   for (let i = 1; i < params.length; i++) {
     if (params[i].key === params[i - 1].key) {
-      r.fail(`duplicate SvcParam ${svcParamKeyName(params[i].key)}`, Math.max(params[i].index, params[i - 1].index));
+      r.failAt(Math.max(params[i].index, params[i - 1].index), `duplicate SvcParam ${svcParamKeyName(params[i].key)}`);
     }
   }
   const result = params.map((p) => p.param);
   const problem = svcParamsProblem(result);
-  if (problem !== null) r.fail(problem, params.length > 0 ? params[0].index : undefined);
+  if (problem !== null) r.failAt(params.length > 0 ? params[0].index : undefined, problem);
   return result;
 }
 
@@ -197,16 +197,21 @@ export function svcParamsProblem(params: readonly SvcParam[]): string | null {
   return null;
 }
 
+/** Key numbers of a mandatory list in ascending order (the wire encoder sorts them too). */
+function sortedKeys(names: readonly string[]): number[] {
+  return names.map(svcKeyNumber).sort((a, b) => a - b);
+}
+
 /**
  * Whether a SvcParam's value can be written in presentation form and read back unchanged
- * (lists non-empty, alpn ids 1-255 latin1 bytes, mandatory sorted and unique).
+ * (lists non-empty, alpn ids of 1-255 latin1 characters, mandatory keys known and unique).
  */
 function paramWritable(p: SvcParam): boolean {
   switch (p.key) {
     case 'mandatory': {
-      const keys = (p.value as string[]).map(svcKeyNumber);
+      const keys = sortedKeys(p.value as string[]);
       if (keys.length === 0) return false;
-      for (let i = 0; i < keys.length; i++) if (keys[i] < 0 || (i > 0 && keys[i] <= keys[i - 1])) return false;
+      for (let i = 0; i < keys.length; i++) if (keys[i] < 0 || (i > 0 && keys[i] === keys[i - 1])) return false;
       return true;
     }
     case 'alpn':
@@ -222,9 +227,14 @@ function paramWritable(p: SvcParam): boolean {
   }
 }
 
-/** Whether the whole SVCB rdata has a presentation form that reads back to the same data. */
-export function svcbWritable(data: SvcbData): boolean {
-  return data.params.every(paramWritable) && svcParamsProblem(data.params) === null;
+/**
+ * The params in key order (the wire encoder sorts them too), or null when they have no
+ * presentation form that reads back to the same data.
+ */
+export function writableSvcParams(data: SvcbData): SvcParam[] | null {
+  if (!data.params.every(paramWritable)) return null;
+  const sorted = [...data.params].sort((a, b) => svcKeyNumber(a.key) - svcKeyNumber(b.key));
+  return svcParamsProblem(sorted) === null ? sorted : null;
 }
 
 /** alpn ids with kdig's escaping: `\\,` for a comma and `\\\\` for a backslash inside an id. */
@@ -251,7 +261,7 @@ function formatAlpn(ids: readonly string[]): string {
 function formatParam(p: SvcParam, scratch: Uint8Array): string {
   switch (p.key) {
     case 'mandatory':
-      return 'mandatory=' + (p.value as string[]).join(',');
+      return 'mandatory=' + sortedKeys(p.value as string[]).map(svcParamKeyName).join(',');
     case 'alpn':
       return 'alpn=' + formatAlpn(p.value as string[]);
     case 'no-default-alpn':

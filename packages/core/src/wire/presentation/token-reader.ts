@@ -25,8 +25,13 @@ export class TokenReader {
     return this.pos >= this.tokens.length;
   }
 
-  /** Throws a PresentationError about the token at `index` (default: the last one read). */
-  fail(message: string, index: number | undefined = this.pos - 1): never {
+  /** Throws a PresentationError about the token read last. */
+  fail(message: string): never {
+    throw new PresentationError(`${this.type}: ${message}`, this.pos - 1);
+  }
+
+  /** Throws a PresentationError about the token at `index`; undefined for "the record ended". */
+  failAt(index: number | undefined, message: string): never {
     throw new PresentationError(`${this.type}: ${message}`, index);
   }
 
@@ -126,7 +131,7 @@ export class TokenReader {
     }
     const text = this.joinRest(what);
     const bytes = decodeHex(text);
-    if (bytes === null) this.fail(`bad ${what}: expected an even number of hex digits`, start);
+    if (bytes === null) this.failAt(start, `bad ${what}: expected an even number of hex digits`);
     this.checkLength(what, bytes.length, minLength, exactLength, start);
     return bytes;
   }
@@ -137,7 +142,7 @@ export class TokenReader {
     this.expectMore(what);
     const text = this.joinRest(what);
     const bytes = decodeBase64(text);
-    if (bytes === null) this.fail(`bad ${what}: not valid base64`, start);
+    if (bytes === null) this.failAt(start, `bad ${what}: not valid base64`);
     this.checkLength(what, bytes.length, 1, undefined, start);
     return bytes;
   }
@@ -153,7 +158,7 @@ export class TokenReader {
       text += this.word(`${what} (${length} bytes of base64)`);
     }
     const bytes = decodeBase64(text);
-    if (bytes === null) this.fail(`bad ${what}: not valid base64`, start);
+    if (bytes === null) this.failAt(start, `bad ${what}: not valid base64`);
     this.checkLength(what, bytes.length, length, length, start);
     return bytes;
   }
@@ -161,7 +166,7 @@ export class TokenReader {
   /** Throws unless every token was consumed. */
   end(): void {
     if (!this.atEnd) {
-      this.fail(`unexpected ${JSON.stringify(this.tokens[this.pos].text)} after the end of the rdata`, this.pos);
+      this.failAt(this.pos, `unexpected ${JSON.stringify(this.tokens[this.pos].text)} after the end of the rdata`);
     }
   }
 
@@ -179,9 +184,9 @@ export class TokenReader {
     start: number,
   ): void {
     if (exactLength !== undefined && length !== exactLength) {
-      this.fail(`${what} must be ${exactLength} bytes, found ${length}`, start);
+      this.failAt(start, `${what} must be ${exactLength} bytes, found ${length}`);
     }
-    if (length < minLength) this.fail(`${what} must not be empty`, start);
+    if (length < minLength) this.failAt(start, `${what} must not be empty`);
   }
 }
 
