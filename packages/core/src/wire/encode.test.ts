@@ -19,8 +19,10 @@ function response(answers: ResourceRecord[], extra: Partial<Message> = {}): Mess
   };
 }
 
-function a(name: string, ip: string): ResourceRecord {
-  return { name, type: 'A', class: 'IN', ttl: 60, data: ip };
+type ARecord = Extract<ResourceRecord, { type: 'A' }>;
+
+function a(name: string, ip: string, ttl = 60): ARecord {
+  return { name, type: 'A', class: 'IN', ttl, data: ip };
 }
 
 /** Index of a byte sequence in a buffer, -1 if absent. */
@@ -120,7 +122,7 @@ describe('truncation to maxSize', () => {
 
   it('drops additional records first without setting TC', () => {
     const opt = createOpt();
-    const glue = many.map((r) => ({ ...r, name: 'ns.' + r.name }));
+    const glue = many.map((r) => a('ns.' + r.name, r.data));
     const msg = response(many.slice(0, 3), { additionals: [opt, ...glue] });
     const out = decodeMessage(encodeMessage(msg, { maxSize: 512 }));
     expect(out.flags & Flag.TC).toBe(0);
@@ -132,7 +134,7 @@ describe('truncation to maxSize', () => {
   });
 
   it('sets TC when authority records are dropped', () => {
-    const ns = many.map((r) => ({ ...r, type: 'NS' as const, data: 'ns-' + r.name }));
+    const ns: ResourceRecord[] = many.map((r) => ({ name: r.name, type: 'NS', class: 'IN', ttl: 1, data: 'ns-' + r.name }));
     const out = decodeMessage(encodeMessage(response([], { authorities: ns }), { maxSize: 512 }));
     expect(out.flags & Flag.TC).toBe(Flag.TC);
     expect(out.authorities.length).toBeLessThan(ns.length);
@@ -150,11 +152,11 @@ describe('encoder errors', () => {
     ['bad IPv6', { name: 'x.', type: 'AAAA', class: 'IN', ttl: 0, data: '1::2::3' }],
     ['bad name', a('a..b.', '1.2.3.4')],
     ['label too long', a('a'.repeat(64) + '.', '1.2.3.4')],
-    ['out-of-range ttl', { ...a('x.', '1.2.3.4'), ttl: -1 }],
+    ['out-of-range ttl', a('x.', '1.2.3.4', -1)],
     ['out-of-range field', { name: 'x.', type: 'MX', class: 'IN', ttl: 0, data: { preference: 70000, exchange: '.' } }],
     ['missing field', { name: 'x.', type: 'SRV', class: 'IN', ttl: 0, data: { priority: 1 } } as unknown as ResourceRecord],
     ['unknown type', { name: 'x.', type: 'BOGUS', class: 'IN', ttl: 0, data: new Uint8Array() } as unknown as ResourceRecord],
-    ['unknown class', { ...a('x.', '1.2.3.4'), class: 'XX' }],
+    ['unknown class', { name: 'x.', type: 'A', class: 'XX', ttl: 0, data: '1.2.3.4' }],
     ['non-ASCII name', a('é.', '1.2.3.4')],
     ['TXT string over 255', { name: 'x.', type: 'TXT', class: 'IN', ttl: 0, data: [new Uint8Array(256)] }],
   ];
