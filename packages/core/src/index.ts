@@ -3,3 +3,5 @@ export * from './corefile/index.js';
 export * from './plugin/index.js';
 export * from './server/index.js';
 export * from './log.js';
+export * from './zone/index.js';
+export * from './zonefile/index.js';
