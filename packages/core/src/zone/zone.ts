@@ -1,0 +1,321 @@
+import type { ResourceRecord, SoaData } from '../wire/types.js';
+import { compareCanonical, isSubdomain, nameKey, parentName, parseName } from '../wire/name.js';
+import { NodeFlag, ZoneNode, type ZoneRecord } from './node.js';
+import { ZoneError } from './errors.js';
+import { sameRdata } from './rdata-equal.js';
+import { T, coveredType, firstOfType, hasType } from './rrset.js';
+import { Nsec3Denial } from './nsec3.js';
+import { NsecDenial } from './nsec.js';
+import type { Denial } from './denial.js';
+import { lookup, type LookupOptions, type LookupResult } from './lookup.js';
+
+/** Types that may share an owner with a CNAME (RFC 2181 10.1, RFC 4035 2.5). */
+const CNAME_COMPANIONS: ReadonlySet<string> = new Set(['CNAME', 'RRSIG', 'NSEC']);
+
+/** Whether `node` already has a record equal to `rr` (RFC 2181 5: no duplicates in an RRset). */
+function holds(node: ZoneNode, rr: ZoneRecord): boolean {
+  const records = node.records;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (r.type === rr.type && sameRdata(r.type, r.data, rr.data)) return true;
+  }
+  return false;
+}
+
+/**
+ * An authoritative zone in memory: records are added one by one (from a zone file, a
+ * transfer, a generator), then `seal()` validates the zone and builds what lookups need;
+ * after that it is immutable and `lookup()` answers queries (RFC 1034 4.3.2 with RFC 2308,
+ * RFC 4592, RFC 6672 and RFC 4035 3.1).
+ *
+ * Storage is one node per owner name in a Map keyed by the lowercased name; empty
+ * non-terminals become record-less nodes at seal time, so existence is one Map lookup and
+ * the closest encloser is found by stripping labels. Signed zones also get the NSEC owners
+ * in canonical order (or the NSEC3 chain sorted by hash) for denial-of-existence proofs.
+ */
+export class Zone {
+  /** The apex as given (normalised, letter case kept). */
+  readonly origin: string;
+  /** @internal the apex lowercased */
+  readonly originKey: string;
+  /** @internal every owner name (and, after sealing, every empty non-terminal) */
+  readonly nodes = new Map<string, ZoneNode>();
+  /** @internal */
+  readonly apex: ZoneNode;
+  /** @internal NSEC3 records and their RRSIGs live apart: their owners are not names of the zone. */
+  readonly nsec3Nodes = new Map<string, ZoneNode>();
+
+  /** @internal after sealing: how to prove denials (NSEC or NSEC3), null for an unsigned zone */
+  denial: Denial | null = null;
+  /** @internal the SOA with the negative-caching TTL (RFC 2308 5), for negative answers */
+  negativeSoa: ZoneRecord[] = [];
+  /** @internal RRSIG(SOA) with the same TTL */
+  negativeSoaSigs: ZoneRecord[] = [];
+
+  #soa: ZoneRecord | undefined;
+  #class: string | undefined;
+  #count = 0;
+  #sealed = false;
+
+  constructor(origin: string) {
+    this.origin = parseName(origin);
+    this.originKey = nameKey(this.origin);
+    this.apex = new ZoneNode(this.originKey);
+    this.apex.flags = NodeFlag.APEX | NodeFlag.LINKED;
+    this.nodes.set(this.originKey, this.apex);
+  }
+
+  /** Builds and seals a zone from records. */
+  static from(origin: string, records: Iterable<ResourceRecord>): Zone {
+    const z = new Zone(origin);
+    for (const r of records) z.add(r);
+    return z.seal();
+  }
+
+  get sealed(): boolean {
+    return this.#sealed;
+  }
+
+  /** Number of records held (duplicates collapsed). */
+  get size(): number {
+    return this.#count;
+  }
+
+  /** The SOA record (throws before one was added). */
+  get soa(): ZoneRecord & { type: 'SOA'; data: SoaData } {
+    if (this.#soa === undefined) throw new ZoneError('no SOA record', this.origin);
+    return this.#soa as ZoneRecord & { type: 'SOA'; data: SoaData };
+  }
+
+  /** The SOA serial. */
+  get serial(): number {
+    return this.soa.data.serial;
+  }
+
+  /** The records' class ('IN' unless the data says otherwise). */
+  get class(): string {
+    return this.#class ?? 'IN';
+  }
+
+  /**
+   * Adds one record. Throws ZoneError (with `where`, e.g. "db.example.org:12", in the
+   * message) for a record outside the zone, of another class, an SOA away from the apex or
+   * a second one, a CNAME beside other data or a second CNAME or DNAME at one name.
+   * Exact duplicates are dropped.
+   */
+  add(record: ResourceRecord, where?: string): void {
+    if (this.#sealed) throw new ZoneError('cannot add records to a sealed zone', this.origin, where);
+    if (record.type === 'OPT') throw new ZoneError('OPT is not zone data', this.origin, where);
+    const rr = record as ZoneRecord;
+    const type = rr.type;
+    if (this.#class === undefined) this.#class = rr.class;
+    else if (rr.class !== this.#class) {
+      throw new ZoneError(`${rr.name} ${type}: class ${rr.class} differs from the zone's ${this.#class}`, this.origin, where);
+    }
+    const key = nameKey(rr.name);
+    if (!isSubdomain(key, this.originKey)) {
+      throw new ZoneError(`${rr.name} ${type}: owner is outside the zone`, this.origin, where);
+    }
+    if (type === 'NSEC3' || (type === 'RRSIG' && coveredType(rr) === T.NSEC3)) {
+      const holder = this.#nsec3Node(key);
+      if (!holds(holder, rr)) this.#append(holder, rr);
+      return;
+    }
+    let node = this.nodes.get(key);
+    if (node === undefined) {
+      node = new ZoneNode(key);
+      this.nodes.set(key, node);
+    }
+    if (type === 'SOA') {
+      if (node !== this.apex) throw new ZoneError(`${rr.name} SOA: SOA record not at the zone apex`, this.origin, where);
+      if (this.#soa !== undefined) {
+        if (sameRdata('SOA', this.#soa.data, rr.data)) return;
+        throw new ZoneError('more than one SOA record', this.origin, where);
+      }
+    }
+    if (holds(node, rr)) return;
+    const records = node.records;
+    if (type === 'CNAME') {
+      for (let i = 0; i < records.length; i++) {
+        const t = records[i].type;
+        if (t === 'CNAME') throw new ZoneError(`${rr.name}: more than one CNAME record`, this.origin, where);
+        if (!CNAME_COMPANIONS.has(t)) {
+          throw new ZoneError(`${rr.name}: CNAME and other data (${t}) at one name`, this.origin, where);
+        }
+      }
+    } else if ((node.flags & NodeFlag.CNAME) !== 0 && !CNAME_COMPANIONS.has(type)) {
+      throw new ZoneError(`${rr.name}: CNAME and other data (${type}) at one name`, this.origin, where);
+    } else if (type === 'DNAME' && (node.flags & NodeFlag.DNAME) !== 0) {
+      throw new ZoneError(`${rr.name}: more than one DNAME record`, this.origin, where);
+    }
+
+    this.#append(node, rr);
+    switch (type) {
+      case 'SOA':
+        this.#soa = rr;
+        break;
+      case 'CNAME':
+        node.flags |= NodeFlag.CNAME;
+        break;
+      case 'DNAME':
+        node.flags |= NodeFlag.DNAME;
+        break;
+      case 'NS':
+        if (node !== this.apex) node.flags |= NodeFlag.CUT;
+        break;
+      case 'NSEC':
+        node.flags |= NodeFlag.NSEC;
+        break;
+    }
+  }
+
+  #nsec3Node(key: string): ZoneNode {
+    let node = this.nsec3Nodes.get(key);
+    if (node === undefined) {
+      node = new ZoneNode(key);
+      this.nsec3Nodes.set(key, node);
+    }
+    return node;
+  }
+
+  #append(node: ZoneNode, rr: ZoneRecord): void {
+    // The shared empty array of a fresh node must never be pushed to.
+    if (node.records.length === 0) node.records = [rr];
+    else node.records.push(rr);
+    this.#count++;
+  }
+
+  /**
+   * Validates the zone (an SOA and NS records at the apex) and prepares it for lookups:
+   * parent links, empty non-terminals, which names lie below a zone cut or DNAME, the
+   * negative-answer SOA, and the NSEC/NSEC3 order of a signed zone. Idempotent.
+   */
+  seal(): this {
+    if (this.#sealed) return this;
+    const soa = this.#soa;
+    if (soa === undefined) throw new ZoneError('no SOA record at the zone apex', this.origin);
+    if (!hasType(this.apex, 'NS')) throw new ZoneError('no NS records at the zone apex', this.origin);
+
+    this.#link();
+
+    const data = soa.data as SoaData;
+    const negativeTtl = Math.min(soa.ttl, data.minimum);
+    this.negativeSoa = [{ ...soa, ttl: negativeTtl }];
+    this.negativeSoaSigs = [];
+    for (const r of this.apex.records) {
+      if (r.type === 'RRSIG' && coveredType(r) === T.SOA) {
+        this.negativeSoaSigs.push({ ...r, ttl: negativeTtl } as ZoneRecord);
+      }
+    }
+
+    const param = firstOfType(this.apex, 'NSEC3PARAM');
+    if (param !== undefined && this.nsec3Nodes.size > 0) {
+      try {
+        this.denial = new Nsec3Denial(this.originKey, this.nsec3Nodes.values(), param);
+      } catch (e) {
+        throw new ZoneError((e as Error).message, this.origin);
+      }
+    } else {
+      const order = this.#nsecOrder();
+      this.denial = order === null ? null : new NsecDenial(order);
+    }
+
+    // Arrays that grew by push carry spare capacity; a large zone has a million of them.
+    for (const node of this.nodes.values()) {
+      if (node.records.length > 1) node.records = node.records.slice();
+    }
+    this.#sealed = true;
+    return this;
+  }
+
+  /**
+   * Gives every node its parent, creating empty non-terminals on the way up, and marks the
+   * nodes below a zone cut or a DNAME. Each name is climbed only until it meets a node
+   * already linked, so the work is linear in names plus empty non-terminals.
+   */
+  #link(): void {
+    const path: ZoneNode[] = [];
+    const BARRIER = NodeFlag.CUT | NodeFlag.DNAME | NodeFlag.OCCLUDED;
+    for (const node of this.nodes.values()) {
+      if ((node.flags & NodeFlag.LINKED) !== 0) continue;
+      path.length = 0;
+      let n = node;
+      while ((n.flags & NodeFlag.LINKED) === 0) {
+        path.push(n);
+        const pk = parentName(n.key);
+        let p = this.nodes.get(pk);
+        if (p === undefined) {
+          p = new ZoneNode(pk);
+          this.nodes.set(pk, p);
+        }
+        n.parent = p;
+        n = p;
+      }
+      for (let i = path.length - 1; i >= 0; i--) {
+        const c = path[i];
+        if (((c.parent as ZoneNode).flags & BARRIER) !== 0) c.flags |= NodeFlag.OCCLUDED;
+        c.flags |= NodeFlag.LINKED;
+      }
+    }
+  }
+
+  /**
+   * The NSEC owners in canonical order. A signed zone's NSEC chain already is that order,
+   * so following it from the apex avoids a sort; a chain that is broken, incomplete or out
+   * of order falls back to sorting.
+   */
+  #nsecOrder(): ZoneNode[] | null {
+    const owners: ZoneNode[] = [];
+    for (const node of this.nodes.values()) if ((node.flags & NodeFlag.NSEC) !== 0) owners.push(node);
+    if (owners.length === 0) return null;
+    const chain = this.#followNsecChain(owners.length);
+    if (chain !== null) return chain;
+    return owners.sort((a, b) => compareCanonical(a.key, b.key));
+  }
+
+  #followNsecChain(expected: number): ZoneNode[] | null {
+    if ((this.apex.flags & NodeFlag.NSEC) === 0) return null;
+    const chain: ZoneNode[] = [];
+    const seen = new Set<ZoneNode>();
+    let node: ZoneNode | undefined = this.apex;
+    while (node !== undefined && chain.length <= expected) {
+      if (seen.has(node)) break;
+      seen.add(node);
+      chain.push(node);
+      const nsec = firstOfType(node, 'NSEC');
+      if (nsec === undefined) return null;
+      const next = nameKey((nsec.data as { nextDomain: string }).nextDomain);
+      if (next === this.originKey) break;
+      const nextNode = this.nodes.get(next);
+      if (nextNode === undefined || (nextNode.flags & NodeFlag.NSEC) === 0) return null;
+      if (compareCanonical(node.key, next) >= 0) return null;
+      node = nextNode;
+    }
+    return chain.length === expected ? chain : null;
+  }
+
+  /**
+   * Answers a query for `qname` (which must be at or below the origin) and type number
+   * `qtype`. With `do`, DNSSEC records (RRSIGs, NSEC/NSEC3 proofs, DS at referrals) are
+   * included; without it none are, unless the query asks for their type.
+   */
+  lookup(qname: string, qtype: number, options?: LookupOptions): LookupResult {
+    if (!this.#sealed) throw new ZoneError('lookup in a zone that is not sealed', this.origin);
+    return lookup(this, qname, qtype, options?.do === true);
+  }
+
+  /**
+   * Every record in transfer order (RFC 5936 2.2): the SOA, all other records, the SOA
+   * again. The zone must be sealed.
+   */
+  *records(): IterableIterator<ZoneRecord> {
+    const soa = this.soa;
+    yield soa;
+    for (const node of this.nodes.values()) {
+      const records = node.records;
+      for (let i = 0; i < records.length; i++) if (records[i] !== soa) yield records[i];
+    }
+    for (const node of this.nsec3Nodes.values()) yield* node.records;
+    yield soa;
+  }
+}
