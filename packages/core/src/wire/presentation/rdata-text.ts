@@ -1,9 +1,8 @@
 import { isTypedType, MnemonicError, recordTypeToString, typeToNumber, typeToString } from '../constants.js';
 import { decodeRdata } from '../decode.js';
 import { WireError } from '../errors.js';
-import { codecsByType } from '../rdata/index.js';
+import { encodeRdata } from '../encode.js';
 import type { RecordData, ResourceRecord, TypedRecord } from '../types.js';
-import { Writer } from '../writer.js';
 import { formatGenericRdata, isGenericRdata, readGenericRdata } from './generic.js';
 import { RDATA_FORMATTERS } from './rdata-formatters.js';
 import { RDATA_PARSERS } from './rdata-parsers.js';
@@ -52,22 +51,14 @@ export function rdataFromText(type: string, tokens: TextToken[], origin: string)
   return data;
 }
 
-/** One Writer for the rare records printed in generic form; encoding is synchronous. */
-let writer: Writer | undefined;
-
 /** The wire bytes of typed rdata, for printing it in generic form. */
 function typedRdataBytes(rr: TypedRecord): Uint8Array {
-  const codec = codecsByType.get(rr.type);
-  if (codec === undefined) throw new PresentationError(`${rr.type}: no codec for this type`);
-  writer ??= new Writer();
-  writer.reset(false);
   try {
-    codec.encode(writer, rr.data);
+    return encodeRdata(rr);
   } catch (err) {
     if (err instanceof WireError) throw new PresentationError(`${rr.type}: cannot print invalid rdata: ${err.message}`);
     throw err;
   }
-  return writer.result();
 }
 
 /**

@@ -1,8 +1,7 @@
 import { MnemonicError, typeToNumber, typeToString } from '../constants.js';
-import { encodeEdnsOptions } from '../edns.js';
+import { encodeRdata } from '../encode.js';
 import { WireError } from '../errors.js';
 import type { OptRecord, Question, ResourceRecord } from '../types.js';
-import { Writer } from '../writer.js';
 import { formatGenericRdata } from './generic.js';
 import { rdataToText } from './rdata-text.js';
 import { PresentationError } from './token.js';
@@ -31,24 +30,21 @@ function typeColumn(type: string): string {
   }
 }
 
-let optWriter: Writer | undefined;
-
 /**
  * An OPT record has no presentation form of its own; printed generically as it sits on the
  * wire (class = UDP payload size, TTL = extended rcode, version and flags), so no field is
  * hidden. messageToText prints the readable EDNS pseudo-section instead.
  */
 function optToText(opt: OptRecord): string {
-  optWriter ??= new Writer();
-  optWriter.reset(false);
+  let options: Uint8Array;
   try {
-    encodeEdnsOptions(optWriter, opt.options);
+    options = encodeRdata(opt);
   } catch (err) {
     if (err instanceof WireError) throw new PresentationError(`OPT: cannot print invalid options: ${err.message}`);
     throw err;
   }
   const ttl = opt.extendedRcode * 0x1000000 + ((opt.ednsVersion << 16) | opt.flags);
-  return `${owner(opt.name)}${ttl}\tCLASS${opt.udpPayloadSize}\tOPT\t${formatGenericRdata(optWriter.result())}`;
+  return `${owner(opt.name)}${ttl}\tCLASS${opt.udpPayloadSize}\tOPT\t${formatGenericRdata(options)}`;
 }
 
 /** One record as a kdig line (without newline). Throws PresentationError for invalid data. */

@@ -249,12 +249,13 @@ function formatAlpn(ids: readonly string[]): string {
       if (c === 0x2c) out += '\\\\,';
       else if (c === 0x5c) out += '\\\\\\\\';
       else {
-        if (c === 0x20) quote = true;
+        if (c === 0x20 || c === 0x3b || c === 0x28 || c === 0x29) quote = true;
         out += escapeByte(c);
       }
     }
   }
-  // kdig quotes only the id holding the space, which no parser reads back; quote it all.
+  // A space, ';' or a parenthesis would end the token or start a comment in a zone file.
+  // kdig quotes only an id holding a space, which no parser reads back; quote the value.
   return quote ? `"${out}"` : out;
 }
 
