@@ -152,7 +152,8 @@ export class Request {
    * consumer asks, at most once per query. Throws MetadataKeyError for a malformed key.
    */
   setMetadata(key: string, fn: MetadataFunc): void {
-    if (!isMetadataKey(key)) throw new MetadataKeyError(`metadata key must look like "plugin/name": ${JSON.stringify(key)}`);
+    if (!isMetadataKey(key))
+      throw new MetadataKeyError(`metadata key must look like "plugin/name": ${JSON.stringify(key)}`);
     (this.#metadata ??= new Map()).set(key, fn);
     this.#metadataValues?.delete(key);
   }
@@ -178,7 +179,8 @@ export class Request {
    * (for QUERY, as miekg/dns's SetReply), the question echoed, and when the query had EDNS
    * an OPT record of ours (version 0, UDP size 1232 as DNS Flag Day 2020 advises, DO
    * copied). `rcode` may be extended
-   * (BADVERS, BADCOOKIE): the OPT record carries the upper bits.
+   * (BADVERS, BADCOOKIE): the OPT record carries the upper bits; for a query without EDNS,
+   * which cannot receive one, an extended rcode becomes SERVFAIL.
    */
   reply(rcode: number = Rcode.NOERROR): Message {
     const q = this.msg;
@@ -194,6 +196,8 @@ export class Request {
       additionals: [],
     };
     if (this.edns !== undefined) msg.additionals.push(createOpt({ dnssecOk: this.do }));
+    // Without EDNS an extended rcode cannot be expressed; failing loudly beats a wrong code.
+    if (rcode > 0xf && this.edns === undefined) rcode = Rcode.SERVFAIL;
     if (rcode !== Rcode.NOERROR) setRcode(msg, rcode);
     return msg;
   }

@@ -33,7 +33,8 @@ export function tlsOptionsFromArgs(args: readonly string[], root?: string): TlsF
   if (args.length > 3) {
     throw new TlsArgsError(`maximum of three arguments allowed for TLS config, found ${args.length}`);
   }
-  const path = (p: string): string => (root !== undefined && root !== '' && !isAbsolute(p) ? join(root, p) : p);
+  const path = (p: string): string =>
+    root !== undefined && root !== '' && !isAbsolute(p) ? join(root, p) : p;
   const options: TlsFileOptions = { minVersion: 'TLSv1.2' };
   if (args.length === 1) options.ca = readCa(path(args[0]));
   if (args.length >= 2) {

@@ -108,7 +108,12 @@ export async function buildConfig(source: CorefileSource, options: BuildOptions)
       sites.push(buildSite(drafts[b][k], positions[b][k], plugins, blocks[b]));
     }
   }
-  return { sites, hooks, listeners: planListeners(sites, positions.flat()), debug: sites.some((s) => s.config.debug) };
+  return {
+    sites,
+    hooks,
+    listeners: planListeners(sites, positions.flat()),
+    debug: sites.some((s) => s.config.debug),
+  };
 }
 
 function newSiteConfig(a: ServerAddress): SiteConfig {
@@ -127,7 +132,11 @@ function newSiteConfig(a: ServerAddress): SiteConfig {
 function checkSupportedTransports(block: ServerBlockConfig): void {
   for (const a of block.addresses) {
     if (a.scheme !== 'dns') {
-      throw new CorefileError(a.file, a.line, `${formatServerAddress(a)}: the ${a.scheme}:// transport is not supported yet`);
+      throw new CorefileError(
+        a.file,
+        a.line,
+        `${formatServerAddress(a)}: the ${a.scheme}:// transport is not supported yet`,
+      );
     }
   }
 }
@@ -165,7 +174,12 @@ function pluginError(name: string, at: DirectiveTokens, e: unknown): CorefileErr
 }
 
 /** Chains the key's handlers in plugin.cfg order: the first plugin of the list sees the query first. */
-function buildSite(draft: SiteDraft, at: ServerAddress, plugins: readonly PluginDefinition[], block: ServerBlockConfig): Site {
+function buildSite(
+  draft: SiteDraft,
+  at: ServerAddress,
+  plugins: readonly PluginDefinition[],
+  block: ServerBlockConfig,
+): Site {
   let next: Handler | undefined;
   const handlers: Handler[] = [];
   for (let i = plugins.length - 1; i >= 0; i--) {
@@ -191,7 +205,10 @@ function buildSite(draft: SiteDraft, at: ServerAddress, plugins: readonly Plugin
  * the addresses come from `bind` (none means the wildcard). Rejects a zone served twice
  * on the same listener, CoreDNS's "it is already defined" / "zone overlap" check.
  */
-function planListeners(sites: readonly Site[], positions: readonly ServerAddress[]): Map<string, ListenerPlan> {
+function planListeners(
+  sites: readonly Site[],
+  positions: readonly ServerAddress[],
+): Map<string, ListenerPlan> {
   const plans = new Map<string, ListenerPlan>();
   const checker = new ZoneOverlapChecker();
   for (let i = 0; i < sites.length; i++) {
@@ -216,6 +233,7 @@ function planListeners(sites: readonly Site[], positions: readonly ServerAddress
 function normalizeHost(host: string, at: ServerAddress): string {
   if (host === '') return '';
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (isIP(bare) === 0) throw new CorefileError(at.file, at.line, `cannot listen on '${host}': not an IP address`);
+  if (isIP(bare) === 0)
+    throw new CorefileError(at.file, at.line, `cannot listen on '${host}': not an IP address`);
   return bare.toLowerCase();
 }

@@ -3,7 +3,13 @@ import type { Token } from '../corefile/token.js';
 import type { Controller, LifecycleHook, SiteConfig } from '../plugin/controller.js';
 import type { Handler, HandlerFactory } from '../plugin/handler.js';
 
-export type HookKind = 'firstStartup' | 'startup' | 'restart' | 'restartFailed' | 'shutdown' | 'finalShutdown';
+export type HookKind =
+  | 'firstStartup'
+  | 'startup'
+  | 'restart'
+  | 'restartFailed'
+  | 'shutdown'
+  | 'finalShutdown';
 
 /** A lifecycle hook and the directive that registered it (for error messages). */
 export interface RegisteredHook {

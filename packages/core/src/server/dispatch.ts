@@ -7,7 +7,6 @@ import { log } from '../log.js';
 import type { Router, Site } from './router.js';
 import type { ServerWriter } from './writer.js';
 
-
 /** Told when a query's chain goes asynchronous and when it settles (listener, connection). */
 export interface QueryTracker {
   begin(): void;
@@ -28,12 +27,19 @@ const OPCODE_MASK = 0x7800;
  *    writes its rcode; any other exception is logged and answered SERVFAIL, unless the
  *    block has `debug`, where it is rethrown (CoreDNS's debug disables recover).
  *
- * A synchronous chain is handled synchronously: no Promise is made for it.
+ * A synchronous chain is handled synchronously: no Promise is made for it, and nothing is
+ * returned. For an asynchronous chain the Promise that settles after the answer is
+ * returned (it rejects only in debug mode, when nobody is meant to catch it).
  */
-export function dispatch(router: Router, tracker: QueryTracker, buf: Uint8Array, w: ServerWriter): void {
-  if (buf.length < HEADER_LENGTH) return;
+export function dispatch(
+  router: Router,
+  tracker: QueryTracker,
+  buf: Uint8Array,
+  w: ServerWriter,
+): Promise<void> | undefined {
+  if (buf.length < HEADER_LENGTH) return undefined;
   const flags = (buf[2] << 8) | buf[3];
-  if ((flags & Flag.QR) !== 0) return;
+  if ((flags & Flag.QR) !== 0) return undefined;
 
   let msg: Message;
   try {
@@ -41,7 +47,7 @@ export function dispatch(router: Router, tracker: QueryTracker, buf: Uint8Array,
   } catch {
     // The decoder's contract is to throw WireError only; anything it throws means the bytes are bad.
     w.writeRaw(formerrFor(buf, flags));
-    return;
+    return undefined;
   }
 
   const req = new Request(msg, w);
@@ -49,22 +55,22 @@ export function dispatch(router: Router, tracker: QueryTracker, buf: Uint8Array,
   const opcode = (flags & OPCODE_MASK) >> 11;
   if (opcode !== Opcode.QUERY && opcode !== Opcode.NOTIFY) {
     w.write(req.reply(Rcode.NOTIMP));
-    return;
+    return undefined;
   }
   if (msg.questions.length !== 1 || countOpt(msg) > 1) {
     w.write(req.reply(Rcode.FORMERR));
-    return;
+    return undefined;
   }
   const opt = req.edns;
   if (opt !== undefined && opt.ednsVersion > 0) {
     w.write(req.reply(Rcode.BADVERS));
-    return;
+    return undefined;
   }
 
   const site = router.route(req.name, req.qtype);
   if (site === undefined || site.chain === undefined) {
     w.write(req.reply(Rcode.REFUSED));
-    return;
+    return undefined;
   }
   req.zone = site.config.zone;
 
@@ -73,17 +79,17 @@ export function dispatch(router: Router, tracker: QueryTracker, buf: Uint8Array,
     result = site.chain.serveDNS(req, w);
   } catch (e) {
     chainFailed(router, site, req, w, e);
-    return;
+    return undefined;
   }
   if (typeof result === 'number') {
     if (!wasWritten(result) && !w.written) w.write(req.reply(result));
-    return;
+    return undefined;
   }
 
   const instanceInflight = router.instanceInflight;
   instanceInflight.begin();
   tracker.begin();
-  result.then(
+  return result.then(
     (rcode) => {
       instanceInflight.end();
       tracker.end();
@@ -108,9 +114,9 @@ function chainFailed(router: Router, site: Site, req: Request, w: ServerWriter, 
   if (!w.written) w.write(req.reply(Rcode.SERVFAIL));
 }
 
+/** One line, like CoreDNS's `%v` of the recovered value. */
 function errorText(e: unknown): string {
-  if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
-  return String(e);
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
 function countOpt(msg: Message): number {
@@ -149,4 +155,3 @@ function questionOf(buf: Uint8Array): Message['questions'][number] | undefined {
     return undefined;
   }
 }
-

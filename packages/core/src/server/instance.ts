@@ -5,7 +5,14 @@ import type { HookKind, RegisteredHook } from './controller.js';
 import { InflightTracker } from './inflight.js';
 import { DnsListener, type ListenerOptions } from './listener.js';
 import { Router } from './router.js';
-import type { CorefileSource, InstanceEvents, InstanceState, ListenerInfo, ServerInstance, StartOptions } from './types.js';
+import type {
+  CorefileSource,
+  InstanceEvents,
+  InstanceState,
+  ListenerInfo,
+  ServerInstance,
+  StartOptions,
+} from './types.js';
 
 const DEFAULT_GRACE_MS = 5000;
 const DEFAULT_IDLE_MS = 10_000;
@@ -82,7 +89,8 @@ function startupBanner(listeners: readonly DnsListener[]): string {
   const lines: string[] = [];
   for (const l of listeners) {
     const zones = l.router.sites.map((s) => s.config.zone).sort();
-    for (const zone of zones) lines.push(`${zone}:${l.localPort}${l.address.host === '' ? '' : ` on ${l.address.host}`}`);
+    for (const zone of zones)
+      lines.push(`${zone}:${l.localPort}${l.address.host === '' ? '' : ` on ${l.address.host}`}`);
   }
   return lines.join('\n');
 }
@@ -142,9 +150,7 @@ class Instance implements ServerInstance {
   }
 
   get current(): ServerInstance {
-    let inst: Instance = this;
-    while (inst.#next !== undefined) inst = inst.#next;
-    return inst;
+    return this.#next === undefined ? this : this.#next.current;
   }
 
   /** Starts serving on `listeners` (bound with routers of this instance, not yet accepting). */
@@ -236,7 +242,10 @@ class Instance implements ServerInstance {
     this.#state = 'replaced';
     next.activate([...kept, ...fresh]);
 
-    await Promise.all([...dropped.map((l) => l.close(this.life.graceMs)), this.inflight.drained(this.life.graceMs)]);
+    await Promise.all([
+      ...dropped.map((l) => l.close(this.life.graceMs)),
+      this.inflight.drained(this.life.graceMs),
+    ]);
     await runHooksLogged(this.hooks('shutdown'));
     log.info('Reloading complete');
     this.#events.emit('reload', next);
@@ -248,9 +257,11 @@ class Instance implements ServerInstance {
     await runHooksLogged(this.hooks('finalShutdown'));
     const listeners = this.#listeners;
     this.#listeners = [];
-    await Promise.all([...listeners.map((l) => l.close(this.life.graceMs)), this.inflight.drained(this.life.graceMs)]);
+    await Promise.all([
+      ...listeners.map((l) => l.close(this.life.graceMs)),
+      this.inflight.drained(this.life.graceMs),
+    ]);
     this.#state = 'stopped';
     this.#events.emit('stop');
   }
 }
-

@@ -68,7 +68,12 @@ export class DnsListener implements TcpHost {
   ) {
     udp.on('message', (buf, rinfo) => {
       if (!this.accepting) return;
-      dispatch(this.router, this.inflight, buf, new UdpWriter(udp, rinfo.address, rinfo.port, localAddress, localPort));
+      dispatch(
+        this.router,
+        this.inflight,
+        buf,
+        new UdpWriter(udp, rinfo.address, rinfo.port, localAddress, localPort),
+      );
     });
     // Send errors (an unreachable client, a full buffer) concern one answer, never the listener.
     udp.on('error', () => {});
@@ -137,7 +142,13 @@ export class DnsListener implements TcpHost {
   /** What `ServerInstance.listeners` reports. */
   info(): ListenerInfo[] {
     const zones = this.router.sites.map((s) => s.config.zone).sort();
-    const base = { scheme: 'dns', address: this.localAddress, port: this.localPort, configuredPort: this.address.port, zones } as const;
+    const base = {
+      scheme: 'dns',
+      address: this.localAddress,
+      port: this.localPort,
+      configuredPort: this.address.port,
+      zones,
+    } as const;
     return [
       { ...base, transport: 'udp' },
       { ...base, transport: 'tcp' },
@@ -178,7 +189,14 @@ function systemErrorCode(e: unknown): string | undefined {
 
 function listenError(transport: 'udp' | 'tcp', host: string, port: number, e: unknown): ListenError {
   const code = systemErrorCode(e);
-  const detail = code === 'EADDRINUSE' ? 'bind: address already in use' : code === 'EACCES' ? 'bind: permission denied' : e instanceof Error ? e.message : String(e);
+  const detail =
+    code === 'EADDRINUSE'
+      ? 'bind: address already in use'
+      : code === 'EACCES'
+        ? 'bind: permission denied'
+        : e instanceof Error
+          ? e.message
+          : String(e);
   return new ListenError(transport, formatHostPort(host, port), code, detail);
 }
 

@@ -158,7 +158,13 @@ export class TcpConnection implements QueryTracker {
       return false;
     }
     if (!this.host.accepting) return true;
-    const w = new TcpWriter(this, this.#remoteAddress, this.#remotePort, this.host.localAddress, this.host.localPort);
+    const w = new TcpWriter(
+      this,
+      this.#remoteAddress,
+      this.#remotePort,
+      this.host.localAddress,
+      this.host.localPort,
+    );
     dispatch(this.host.router, this, message, w);
     return !this.socket.destroyed;
   }

@@ -38,10 +38,14 @@ export abstract class ServerWriter implements ResponseWriter {
     const maxSize = req === undefined ? MIN_UDP_SIZE : req.size;
     let bytes: Uint8Array;
     try {
-      bytes = encodeMessage(req === undefined ? msg : fitEdns(msg, req.edns !== undefined, req.do), { maxSize });
+      bytes = encodeMessage(req === undefined ? msg : fitEdns(msg, req.edns !== undefined, req.do), {
+        maxSize,
+      });
     } catch (e) {
       // A plugin built a message the codec refuses: the client still gets an answer.
-      log.error(`Could not encode the response to ${describe(req, msg)}: ${e instanceof Error ? e.message : String(e)}`);
+      log.error(
+        `Could not encode the response to ${describe(req, msg)}: ${e instanceof Error ? e.message : String(e)}`,
+      );
       if (req === undefined) return 0;
       bytes = encodeMessage(req.reply(Rcode.SERVFAIL), { maxSize });
     }
@@ -86,4 +90,3 @@ export function fitEdns(msg: Message, queryHadOpt: boolean, dnssecOk: boolean): 
   const fixed: OptRecord = { ...opt, ednsVersion: 0, flags: (opt.flags & ~EDNS_DO) | doBit };
   return { ...msg, additionals: additionals.map((rr) => (rr === opt ? fixed : rr)) };
 }
-

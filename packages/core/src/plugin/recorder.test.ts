@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { NonWriter, Recorder } from './recorder.js';
+import type { ResponseWriter } from './writer.js';
+import { Rcode } from '../wire/constants.js';
+import { createOpt } from '../wire/edns.js';
+import { setRcode } from '../wire/header.js';
+import type { Message } from '../wire/types.js';
+
+function sink(): ResponseWriter & { got: Message[] } {
+  const got: Message[] = [];
+  return {
+    got,
+    transport: 'tcp',
+    remoteAddress: '192.0.2.1',
+    remotePort: 1234,
+    localAddress: '127.0.0.1',
+    localPort: 53,
+    write(msg: Message) {
+      got.push(msg);
+      return 99;
+    },
+  };
+}
+
+function answer(rcode: number): Message {
+  const msg: Message = {
+    id: 1,
+    flags: 0x8000,
+    questions: [],
+    answers: [],
+    authorities: [],
+    additionals: [createOpt()],
+  };
+  setRcode(msg, rcode);
+  return msg;
+}
+
+describe('Recorder', () => {
+  it('passes the write through and records message, rcode, length and start', () => {
+    const w = sink();
+    const before = performance.now();
+    const rec = new Recorder(w);
+    expect(rec.start).toBeGreaterThanOrEqual(before);
+    expect([rec.msg, rec.rcode, rec.len]).toEqual([undefined, 0, 0]);
+    const msg = answer(Rcode.BADVERS);
+    expect(rec.write(msg)).toBe(99);
+    expect(w.got).toEqual([msg]);
+    expect(rec.msg).toBe(msg);
+    expect(rec.rcode).toBe(Rcode.BADVERS);
+    expect(rec.len).toBe(99);
+    expect([rec.transport, rec.remoteAddress, rec.remotePort, rec.localAddress, rec.localPort]).toEqual([
+      'tcp',
+      '192.0.2.1',
+      1234,
+      '127.0.0.1',
+      53,
+    ]);
+  });
+
+  it('leaves len at 0 when the wrapped writer does not report bytes', () => {
+    const inner = new NonWriter(sink());
+    const rec = new Recorder(inner);
+    rec.write(answer(Rcode.NXDOMAIN));
+    expect(rec.rcode).toBe(Rcode.NXDOMAIN);
+    expect(rec.len).toBe(0);
+    expect(inner.msg).toBe(rec.msg);
+  });
+});
+
+describe('NonWriter', () => {
+  it('captures the message without sending it', () => {
+    const w = sink();
+    const nw = new NonWriter(w);
+    const msg = answer(Rcode.NOERROR);
+    nw.write(msg);
+    expect(nw.msg).toBe(msg);
+    expect(w.got).toEqual([]);
+    expect(nw.inner).toBe(w);
+    expect(nw.remotePort).toBe(1234);
+  });
+});
