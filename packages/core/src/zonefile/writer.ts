@@ -15,6 +15,8 @@ export interface WriteZoneOptions {
 }
 
 const DOT = 0x2e;
+/** How generic rdata starts in a recordToText line (a tab never occurs unescaped elsewhere). */
+const GENERIC_RDATA = '\t\\# ';
 const BACKSLASH = 0x5c;
 
 /**
@@ -28,7 +30,13 @@ export function* formatZone(records: Iterable<ZoneRecord>, options: WriteZoneOpt
   }
   const origin = parseName(options.origin);
   yield `$ORIGIN ${origin}\n`;
-  for (const rr of records) yield recordToText(relativeRecord(rr, origin)) + '\n';
+  for (const rr of records) {
+    let line = recordToText(relativeRecord(rr, origin));
+    // Data without a typed text form is printed as RFC 3597 hex of its wire form, which
+    // would encode the relative spellings as labels: print the original data then.
+    if (line.includes(GENERIC_RDATA)) line = recordToText({ ...rr, name: relativeName(rr.name, origin) } as ZoneRecord);
+    yield line + '\n';
+  }
 }
 
 /** The whole master file as one string. */
