@@ -5,19 +5,22 @@
  *
  * Decoders return `null` for malformed input so callers can report which field and token was
  * wrong; they never throw. Encoders emit the form kdig prints: upper-case hex, padded
- * base64, upper-case base32hex.
+ * base64, lower-case base32hex (dig prints it upper-case; both read either case).
  */
 
 const HEX_DIGITS = '0123456789ABCDEF';
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const BASE32HEX_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
+const BASE32HEX_ALPHABET = '0123456789abcdefghijklmnopqrstuv';
 
 /** char code -> value, -1 for characters outside the alphabet */
 function reverseTable(alphabet: string, caseInsensitive: boolean): Int8Array {
   const table = new Int8Array(128).fill(-1);
   for (let i = 0; i < alphabet.length; i++) {
     table[alphabet.charCodeAt(i)] = i;
-    if (caseInsensitive) table[alphabet.toLowerCase().charCodeAt(i)] = i;
+    if (caseInsensitive) {
+      table[alphabet.toLowerCase().charCodeAt(i)] = i;
+      table[alphabet.toUpperCase().charCodeAt(i)] = i;
+    }
   }
   return table;
 }

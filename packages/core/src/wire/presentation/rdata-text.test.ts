@@ -159,7 +159,7 @@ const CASES: Case[] = [
       nextDomain: hex('174eb2409fe28bcb4887a1836f957f0a8425e27b'),
       rrtypes: ['A', 'RRSIG'],
     },
-    '1 1 10 AABBCCDD 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR A RRSIG',
+    '1 1 10 AABBCCDD 2t7b4g4vsa5smi47k61mv5bv1a22bojr A RRSIG',
   ],
   [
     'NSEC3',
@@ -172,7 +172,7 @@ const CASES: Case[] = [
       nextDomain: hex('174eb2409fe28bcb4887a1836f957f0a8425e27b'),
       rrtypes: [],
     },
-    '1 0 0 - 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR',
+    '1 0 0 - 2t7b4g4vsa5smi47k61mv5bv1a22bojr',
   ],
   ['NSEC3PARAM', '1 0 10 AABBCCDD', { algorithm: 1, flags: 0, iterations: 10, salt: hex('aabbccdd') }],
   ['NSEC3PARAM', '1 0 0 -', { algorithm: 1, flags: 0, iterations: 0, salt: new Uint8Array(0) }],
