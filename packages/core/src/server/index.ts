@@ -1,6 +1,12 @@
 export { startServer } from './instance.js';
 export { ListenError } from './listener.js';
-export { ONCE_MESSAGE, buildConfig, type BuildOptions, type BuiltConfig, type ListenerPlan } from './build.js';
+export {
+  ONCE_MESSAGE,
+  buildConfig,
+  type BuildOptions,
+  type BuiltConfig,
+  type ListenerPlan,
+} from './build.js';
 export type { Site } from './router.js';
 export type {
   CorefileSource,

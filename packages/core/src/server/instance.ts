@@ -3,7 +3,7 @@ import { banner, log, pluginLogger, setDebugLogging, setQuiet } from '../log.js'
 import { buildConfig, type BuiltConfig, type ListenerPlan } from './build.js';
 import type { HookKind, RegisteredHook } from './controller.js';
 import { InflightTracker } from './inflight.js';
-import { DnsListener, type ListenerOptions } from './listener.js';
+import { DnsListener, ListenError, type ListenerOptions } from './listener.js';
 import { Router } from './router.js';
 import type {
   CorefileSource,
@@ -201,6 +201,7 @@ class Instance implements ServerInstance {
     let next: Instance | undefined;
     const fresh: DnsListener[] = [];
     const routers = new Map<DnsListener, Router>();
+    const released: DnsListener[] = [];
     try {
       await runHooks(this.hooks('restart'));
       const built = await this.life.build(source);
@@ -214,11 +215,12 @@ class Instance implements ServerInstance {
           router.address = old.name;
           routers.set(old, router);
         } else {
-          fresh.push(await bindListener(plan, next, this.life));
+          fresh.push(await this.#bindReleasing(plan, next, built, released));
         }
       }
     } catch (e) {
       await Promise.all(fresh.map((l) => l.close(0)));
+      await this.#rebind(released);
       if (next !== undefined) {
         await runHooksLogged(next.hooks('shutdown'));
         await runHooksLogged(next.hooks('finalShutdown'));
@@ -236,7 +238,7 @@ class Instance implements ServerInstance {
       listener.router = router;
       kept.push(listener);
     }
-    const dropped = this.#listeners.filter((l) => !routers.has(l));
+    const dropped = this.#listeners.filter((l) => !routers.has(l) && !released.includes(l));
     this.#listeners = [];
     this.#next = next;
     this.#state = 'replaced';
@@ -250,6 +252,50 @@ class Instance implements ServerInstance {
     log.info('Reloading complete');
     this.#events.emit('reload', next);
     return next;
+  }
+
+  /**
+   * Binds a listener the new Corefile adds. Node cannot bind an address and the wildcard on
+   * one port at once (no SO_REUSEPORT), so when the port is held by a listener of this
+   * instance that the new Corefile drops (a `bind` change), that one is closed first and
+   * put in `released`, to be bound again if the reload fails.
+   */
+  async #bindReleasing(
+    plan: ListenerPlan,
+    next: Instance,
+    built: BuiltConfig,
+    released: DnsListener[],
+  ): Promise<DnsListener> {
+    try {
+      return await bindListener(plan, next, this.life);
+    } catch (e) {
+      if (!(e instanceof ListenError) || e.code !== 'EADDRINUSE') throw e;
+      const port = Number(plan.address.port);
+      const blocking = this.#listeners.filter(
+        (l) => port !== 0 && l.localPort === port && !built.listeners.has(l.key) && !released.includes(l),
+      );
+      if (blocking.length === 0) throw e;
+      for (const l of blocking) {
+        await l.close(this.life.graceMs);
+        released.push(l);
+      }
+      return bindListener(plan, next, this.life);
+    }
+  }
+
+  /** After a failed reload: listens again where listeners were released for it. */
+  async #rebind(released: readonly DnsListener[]): Promise<void> {
+    for (const old of released) {
+      try {
+        const again = await DnsListener.bind(old.address, old.router, this.life.listenerOptions);
+        again.router.address = again.name;
+        again.accepting = true;
+        this.#listeners = this.#listeners.map((l) => (l === old ? again : l));
+      } catch (e) {
+        this.#listeners = this.#listeners.filter((l) => l !== old);
+        log.error(`Could not listen again on ${old.name} after the failed reload: ${errorText(e)}`);
+      }
+    }
   }
 
   async #stop(): Promise<void> {

@@ -53,7 +53,8 @@ const CONNECTION_FLUSH_MS = 1000;
  */
 export class DnsListener implements TcpHost {
   readonly inflight = new InflightTracker();
-  accepting = true;
+  /** False until the instance that bound it starts serving, and once it is closing. */
+  accepting = false;
   readonly #connections = new Set<TcpConnection>();
 
   private constructor(

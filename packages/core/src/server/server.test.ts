@@ -410,6 +410,41 @@ describe('reload', () => {
     await expect(TcpTestClient.connect(drop)).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('moves a port from one address to the wildcard (a bind change)', async () => {
+    const port = await freePort();
+    const inst = await start(`.:${port} {\n  listen 127.0.0.1\n  answer specific\n}\n`);
+    expect(txt(await udpExchange(port, makeQuery('x.')))).toBe('specific');
+    const next = await inst.reload({ text: `.:${port} {\n  answer wildcard\n}\n`, filename: 'Corefile' });
+    expect(next.listeners.map((l) => l.address)).toEqual(['::', '::']);
+    expect(txt(await udpExchange(port, makeQuery('x.')))).toBe('wildcard');
+    expect(txt(await tcpExchange(port, makeQuery('x.'), '::1'))).toBe('wildcard');
+  });
+
+  it('listens again on a released address when the reload fails after all', async () => {
+    const port = await freePort();
+    const squatter: UdpSocket = createSocket('udp4');
+    await new Promise<void>((resolve) => squatter.bind(0, '127.0.0.1', resolve));
+    const taken = squatter.address().port;
+    try {
+      const inst = await start(`.:${port} {\n  listen 127.0.0.1\n  answer old\n}\n`);
+      await expect(
+        inst.reload({
+          text: `.:${port} {\n  answer new\n}\n.:${taken} {\n  listen 127.0.0.1\n  answer other\n}\n`,
+          filename: 'Corefile',
+        }),
+      ).rejects.toThrow(`listen udp 127.0.0.1:${taken}: bind: address already in use`);
+      expect(inst.current).toBe(inst);
+      expect(inst.listeners.map((l) => `${l.address}:${l.port}`)).toEqual([
+        `127.0.0.1:${port}`,
+        `127.0.0.1:${port}`,
+      ]);
+      expect(txt(await udpExchange(port, makeQuery('x.')))).toBe('old');
+      expect(txt(await tcpExchange(port, makeQuery('x.')))).toBe('old');
+    } finally {
+      squatter.close();
+    }
+  });
+
   it('lets in-flight queries of the old instance finish', async () => {
     const inst = await start('. {\n  answer slow delay 300\n}\n');
     const port = portOf(inst);
