@@ -159,6 +159,16 @@ describe('dispatch: message checks', () => {
     expect(noted).toEqual([]);
   });
 
+  it('REFUSES classes other than IN unless a chaos or forward handler is on the listener', () => {
+    const ch = makeQuery('version.bind.', 'TXT');
+    ch.questions[0].class = 'CH';
+    expect(getRcode(ask(r, encodeMessage(ch)).w.answers[0])).toBe(Rcode.REFUSED);
+    expect(noted).toEqual([]);
+    const chaos: Handler = { ...answering('chaos'), name: 'chaos' };
+    ask(router(site('.', chaos)), encodeMessage(ch));
+    expect(noted).toEqual(['chaos:.']);
+  });
+
   it('never throws and answers at most once, whatever the bytes (fuzz)', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {

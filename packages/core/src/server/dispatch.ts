@@ -21,7 +21,8 @@ const OPCODE_MASK = 0x7800;
  *  - an opcode other than QUERY or NOTIFY: NOTIMP;
  *  - undecodable, not exactly one question, or more than one OPT record: FORMERR;
  *  - EDNS version above 0: BADVERS (RFC 6891 section 6.1.3);
- *  - no server block for the name: REFUSED;
+ *  - a class other than IN when no handler on the listener serves other classes, or no
+ *    server block for the name: REFUSED;
  *  - otherwise the chain of the most specific server block answers. A returned rcode that
  *    means "nothing written" makes the server write that rcode; a thrown HandlerError
  *    writes its rcode; any other exception is logged and answered SERVFAIL, unless the
@@ -64,6 +65,11 @@ export function dispatch(
   const opt = req.edns;
   if (opt !== undefined && opt.ednsVersion > 0) {
     w.write(req.reply(Rcode.BADVERS));
+    return undefined;
+  }
+
+  if (!router.anyClass && req.qclass !== 'IN') {
+    w.write(req.reply(Rcode.REFUSED));
     return undefined;
   }
 

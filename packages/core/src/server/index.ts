@@ -7,7 +7,7 @@ export {
   type BuiltConfig,
   type ListenerPlan,
 } from './build.js';
-export type { Site } from './router.js';
+export { anyClassPlugins, type Site } from './router.js';
 export type {
   CorefileSource,
   InstanceEvents,

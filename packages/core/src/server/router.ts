@@ -16,6 +16,13 @@ export interface Site {
 }
 
 /**
+ * Handlers whose presence on a listener lets queries of classes other than IN through
+ * (CoreDNS's EnableChaos): `chaos` answers CH queries, `forward` passes any class on.
+ * Without one of them a listener REFUSES other classes. Embedders may add names.
+ */
+export const anyClassPlugins: Set<string> = new Set(['chaos', 'forward', 'proxy']);
+
+/**
  * Picks the server block for a query on one listener: the longest zone that the name is
  * in (chapter 3, "Query Processing"). One Router exists per listener and instance; a reload
  * swaps a listener's Router for the new instance's.
@@ -28,6 +35,8 @@ export class Router {
    * set once the listener is bound, when the real port is known.
    */
   address = '';
+  /** Whether queries of classes other than IN are served (see anyClassPlugins). */
+  readonly anyClass: boolean;
 
   constructor(
     sites: readonly Site[],
@@ -35,6 +44,7 @@ export class Router {
     readonly instanceInflight: InflightTracker,
   ) {
     this.#sites = [...sites].sort((a, b) => b.config.zone.length - a.config.zone.length);
+    this.anyClass = sites.some((s) => s.handlers.some((h) => anyClassPlugins.has(h.name)));
   }
 
   get sites(): readonly Site[] {
