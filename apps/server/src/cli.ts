@@ -3,10 +3,11 @@
  * Caddy's signal traps) around core's server runtime and the compiled-in plugin table.
  */
 import { log, setQuiet, startServer, type ServerInstance } from '@tsdns/core';
-import { corefileLoader, type CorefileLoader } from './corefile-source.js';
+import { corefileLoader } from './corefile-source.js';
 import { FlagError, parseFlags, usage } from './flags.js';
 import { pluginTable, type PluginTableEntry } from './generated/plugins.js';
 import { removePidfile, writePidfile } from './pidfile.js';
+import { SignalTrap } from './signals.js';
 import { APP_NAME, pluginsText, versionText } from './version.js';
 
 /** Exit codes: Go's flag package exits 2 on a command-line mistake, log.Fatal exits 1. */
@@ -66,21 +67,28 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (tableError !== undefined) return fatal(tableError);
 
   setQuiet(flags.quiet);
+  const pidfile = flags.pidfile;
+  const trap = new SignalTrap({
+    onStopped() {
+      if (pidfile !== undefined) removePidfile(pidfile);
+    },
+    onForceQuit() {
+      if (pidfile !== undefined) removePidfile(pidfile);
+      process.exit(EXIT_FORCED);
+    },
+  });
   const loader = corefileLoader(flags.conf, flags.port);
-  const plugins = pluginTable.map((p) => p.definition);
   let instance: ServerInstance;
   try {
     instance = await startServer(await loader.load(), {
-      plugins,
+      plugins: pluginTable.map((p) => p.definition),
       defaultPort: String(flags.port),
       quiet: flags.quiet,
     });
   } catch (err) {
+    trap.dispose();
     return fatal((err as Error).message);
   }
-  if (!flags.quiet) process.stdout.write(versionText());
-
-  const pidfile = flags.pidfile;
   if (pidfile !== undefined) {
     try {
       writePidfile(pidfile);
@@ -88,86 +96,9 @@ export async function run(argv: readonly string[]): Promise<number> {
       log.error(`Could not write pidfile: ${(err as Error).message}`);
     }
   }
-
-  return new Promise<number>((resolve) => {
-    const reloader = new Reloader(instance, loader);
-    let stopping = false;
-    const onReload = (signal: NodeJS.Signals): void => reloader.request(signal);
-    const onStop = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        // A second signal while shutting down: the operator wants out now (Caddy's force quit).
-        log.info(`${signal}: Force quit`);
-        if (pidfile !== undefined) removePidfile(pidfile);
-        process.exit(EXIT_FORCED);
-      }
-      stopping = true;
-      log.info(`${signal}: Shutting down servers then terminating`);
-      void reloader
-        .settle()
-        .then(() => reloader.instance.stop())
-        .catch((err: unknown) => log.error(`${signal}: ${(err as Error).message}`))
-        .finally(() => {
-          for (const s of ['SIGUSR1', 'SIGHUP'] as const) process.off(s, onReload);
-          for (const s of ['SIGTERM', 'SIGINT'] as const) process.off(s, onStop);
-          if (pidfile !== undefined) removePidfile(pidfile);
-          resolve(EXIT_OK);
-        });
-    };
-    for (const s of ['SIGUSR1', 'SIGHUP'] as const) process.on(s, onReload);
-    for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, onStop);
-  });
-}
-
-/**
- * Reloads on signals one at a time: a signal during a reload schedules exactly one more,
- * so the newest Corefile on disk always wins and reloads never overlap.
- */
-class Reloader {
-  private running: Promise<void> | undefined;
-  private again = false;
-
-  constructor(
-    private started: ServerInstance,
-    private readonly loader: CorefileLoader,
-  ) {}
-
-  get instance(): ServerInstance {
-    return this.started.current;
-  }
-
-  request(signal: NodeJS.Signals): void {
-    if (this.running !== undefined) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop(signal).finally(() => {
-      this.running = undefined;
-    });
-  }
-
-  /** Resolves when no reload is in progress. */
-  async settle(): Promise<void> {
-    while (this.running !== undefined) await this.running;
-  }
-
-  private async loop(signal: NodeJS.Signals): Promise<void> {
-    do {
-      this.again = false;
-      log.info(`${signal}: Reloading`);
-      let source;
-      try {
-        source = await this.loader.load();
-      } catch (err) {
-        log.error(`${signal}: ${(err as Error).message}`);
-        continue;
-      }
-      try {
-        // The instance logs "Reloading", then "Reloading complete" or why it failed, in
-        // which case it keeps serving with the previous Corefile.
-        this.started = await this.instance.reload(source);
-      } catch {
-        // already logged
-      }
-    } while (this.again);
-  }
+  trap.attach(instance, loader);
+  // Last: whoever waits for this line may rely on the pid file and the signal handlers.
+  if (!flags.quiet) process.stdout.write(versionText());
+  await trap.done;
+  return EXIT_OK;
 }

@@ -62,9 +62,13 @@ describe('tsdns startup', () => {
     const r = await runTsdns({
       corefile: (p) => `.:${p[0]} {\n    whoami\n    nosuchplugin arg\n}\n`,
     });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("Corefile:3 - Error during parsing: Unknown directive 'nosuchplugin'");
-    expect(r.stdout).not.toMatch(/tsdns-\d/);
+    // One assertion on the whole run, so a failure shows all of it.
+    expect(r).toMatchObject({
+      code: 1,
+      signal: null,
+      stderr: expect.stringContaining("Corefile:3 - Error during parsing: Unknown directive 'nosuchplugin'"),
+      stdout: expect.not.stringMatching(/tsdns-\d/),
+    });
   });
 
   it('fails when the -conf file cannot be read, exit code 1', async () => {
@@ -81,7 +85,7 @@ describe('tsdns startup', () => {
     expect(p.stdout()).toContain(versionText());
     expect(p.stdout().indexOf(`example.org.:${port}`)).toBeLessThan(p.stdout().indexOf(versionText()));
     const r = await query({ port }, 'example.org', 'A');
-    expect(r.answers[0]).toMatchObject({ type: 'A', data: '127.0.0.1' });
+    expect(r.additionals[0]).toMatchObject({ name: 'example.org.', type: 'A', data: '127.0.0.1' });
   });
 
   it('-quiet suppresses the startup output but not the service', async () => {
@@ -101,7 +105,7 @@ describe('tsdns startup', () => {
         args: (ports) => ['-conf', 'Corefile', flag, String(ports[0])],
       });
       const r = await query({ port: p.ports[0] }, 'www.example.org', 'A');
-      expect(r.answers[0]).toMatchObject({ name: 'www.example.org.', type: 'A' });
+      expect(r.additionals[0]).toMatchObject({ name: 'www.example.org.', type: 'A' });
       p.signal('SIGTERM');
       expect(await p.exited).toEqual({ code: 0, signal: null });
     }
@@ -111,7 +115,7 @@ describe('tsdns startup', () => {
     const p = await startTsdns({ portCount: 1, args: (ports) => ['-dns.port', String(ports[0])] });
     expect(p.stdout()).toContain(`.:${p.ports[0]}\n`);
     const r = await query({ port: p.ports[0] }, 'default.example', 'A', { transport: 'tcp' });
-    expect(r.answers[0]).toMatchObject({ name: 'default.example.', type: 'A', data: '127.0.0.1' });
+    expect(r.additionals[0]).toMatchObject({ name: 'default.example.', type: 'A', data: '127.0.0.1' });
     await p.waitForStdout(/\[INFO\] .*"A IN default\.example\. tcp /);
   });
 
@@ -122,7 +126,7 @@ describe('tsdns startup', () => {
       corefile: (ports) => `example.net:${ports[0]} {\n  whoami\n}\n`,
     });
     const r = await query({ port: p.ports[0] }, 'example.net', 'A');
-    expect(r.answers[0]).toMatchObject({ name: 'example.net.', type: 'A' });
+    expect(r.additionals[0]).toMatchObject({ name: 'example.net.', type: 'A' });
     expect(getRcode(await query({ port: p.ports[0] }, 'example.com', 'A'))).toBe(Rcode.REFUSED);
   });
 
