@@ -387,7 +387,10 @@ zone:
       ['nsec.test.', nsecLines],
     ] as const) {
       const served = new Set(
-        (await axfr(port, zone)).map((rr) => `${rr.name.toLowerCase()} ${rr.type} ${JSON.stringify(rr.data, bytesAsHex)}`),
+        (await axfr(port, zone)).map((rr) => {
+          const data: unknown = rr.type === 'OPT' ? rr.options : rr.data;
+          return `${rr.name.toLowerCase()} ${rr.type} ${JSON.stringify(data, bytesAsHex)}`;
+        }),
       );
       expect(lines.length).toBeGreaterThan(10);
       for (const line of lines) {
