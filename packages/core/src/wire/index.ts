@@ -31,3 +31,4 @@ export { encodeMessage, encodeRdata, type EncodeOptions } from './encode.js';
 export { canonicalRdata, canonicalRecord } from './canonical.js';
 export { svcParamKeyName, svcParamKeyNumber } from './rdata/svcb.js';
 export { MAX_MESSAGE_LENGTH } from './writer.js';
+export * from './presentation/index.js';
