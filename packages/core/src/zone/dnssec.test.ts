@@ -7,7 +7,7 @@ import { Zone } from './zone.js';
 
 /**
  * A small zone with a hand-written NSEC chain and placeholder signatures (lookups never
- * verify them). Canonical order: example. a b(ENT) c.b cut insec ns1 w(ENT) *.w x.w z.
+ * verify them). Canonical order: example. a b(ENT) c.b cut insec ns1 svc w(ENT) *.w x.w z.
  */
 const SIG = '13 2 3600 20300101000000 20200101000000 1 example. AAAA';
 const sig = (owner: string, type: string, labels: number) =>
@@ -45,10 +45,15 @@ insec NSEC ns1.example. NS RRSIG NSEC
 ` +
   sig('insec', 'NSEC', 2) +
   `ns1 A 192.0.2.2
-ns1 NSEC *.w.example. A RRSIG NSEC
+ns1 NSEC svc.example. A RRSIG NSEC
 ` +
   sig('ns1', 'A', 2) +
   sig('ns1', 'NSEC', 2) +
+  `svc SVCB 1 ns1
+svc NSEC *.w.example. SVCB RRSIG NSEC
+` +
+  sig('svc', 'SVCB', 2) +
+  sig('svc', 'NSEC', 2) +
   `*.w A 192.0.2.9
 *.w TXT "wild"
 *.w NSEC x.w.example. A TXT RRSIG NSEC
@@ -191,6 +196,13 @@ describe('DNSSEC with NSEC (RFC 4035 3.1)', () => {
     expect(ask('example.', 'NS').additional).toEqual(['ns1.example. A 192.0.2.2', 'ns1.example. RRSIG(A)']);
   });
 
+  it('proves that an SVCB target has no SVCB of its own (RFC 9460 4.2)', () => {
+    expect(ask('svc.example.', 'SVCB').additional).toEqual(
+      ['ns1.example. A 192.0.2.2', 'ns1.example. RRSIG(A)', ...nsec('ns1.example.', 'svc.example.')].sort(),
+    );
+    expect(ask('svc.example.', 'SVCB', false).additional).toEqual(['ns1.example. A 192.0.2.2']);
+  });
+
   it('answers ANY with one RRset and its signatures', () => {
     expect(ask('a.example.', 'ANY').answer).toEqual(['a.example. A 192.0.2.1', 'a.example. RRSIG(A)']);
   });
@@ -218,7 +230,11 @@ describe('DNSSEC with NSEC (RFC 4035 3.1)', () => {
   });
 
   it('answers RRSIG and NSEC when asked for explicitly, without DO', () => {
-    expect(ask('a.example.', 'RRSIG', false).answer).toEqual(['a.example. RRSIG(A)', 'a.example. RRSIG(NSEC)']);
+    // One RRset's signatures, the lowest covered type, as ANY gets one RRset.
+    expect(ask('a.example.', 'RRSIG', false).answer).toEqual(['a.example. RRSIG(A)']);
+    expect(ask('z.example.', 'RRSIG', false).answer).toEqual(['z.example. RRSIG(CNAME)']);
+    expect(ask('y.w.example.', 'RRSIG', false).answer).toEqual(['y.w.example. RRSIG(A)']);
+    expect(ask('b.example.', 'RRSIG', false).answer).toEqual([]);
     expect(ask('a.example.', 'NSEC', false).answer).toEqual(['a.example. NSEC->c.b.example.']);
     expect(ask('z.example.', 'NSEC', false).answer).toEqual(['z.example. NSEC->example.']);
   });

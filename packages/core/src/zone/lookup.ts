@@ -4,7 +4,9 @@ import { MAX_NAME_LENGTH, isSubdomain, nameKey, nameWireLength, parentName } fro
 import { NodeFlag, type ZoneNode, type ZoneRecord } from './node.js';
 import {
   T,
+  coveredType,
   firstOfType,
+  hasType,
   pushSigs,
   pushSynthesized,
   pushSynthesizedSigs,
@@ -172,8 +174,10 @@ function exact(q: Query, node: ZoneNode): string | undefined {
       res.answer.push(c);
       if (q.dnssec) pushSigs(res.answer, node, T.CNAME);
       return c.data;
+    } else if (q.qtype === T.RRSIG) {
+      if (lowestSigs(q, node, undefined)) return undefined;
     } else if (pushType(res.answer, node, q.type) > 0) {
-      if (q.dnssec && q.qtype !== T.RRSIG) pushSigs(res.answer, node, q.qtype);
+      if (q.dnssec) pushSigs(res.answer, node, q.qtype);
       return undefined;
     }
   }
@@ -198,8 +202,10 @@ function fromWildcard(q: Query, wild: ZoneNode, name: string, key: string, ceKey
       if (q.dnssec) pushSynthesizedSigs(res.answer, wild, T.CNAME, name);
       found = true;
       target = c.data;
+    } else if (q.qtype === T.RRSIG) {
+      found = lowestSigs(q, wild, name);
     } else if (pushSynthesized(res.answer, wild, q.type, name) > 0) {
-      if (q.dnssec && q.qtype !== T.RRSIG) pushSynthesizedSigs(res.answer, wild, q.qtype, name);
+      if (q.dnssec) pushSynthesizedSigs(res.answer, wild, q.qtype, name);
       found = true;
     }
     if (found) {
@@ -236,6 +242,24 @@ function anyAnswer(q: Query, node: ZoneNode, owner: string | undefined): boolean
     pushSynthesized(answer, node, bestType, owner);
     if (q.dnssec) pushSynthesizedSigs(answer, node, best, owner);
   }
+  return true;
+}
+
+/**
+ * A query for RRSIG gets the signatures of one RRset, the lowest covered type, for the
+ * same reason ANY gets one RRset (RFC 8482): the full set is an amplifier. Knot does the
+ * same. Returns false when the name has no signatures.
+ */
+function lowestSigs(q: Query, node: ZoneNode, owner: string | undefined): boolean {
+  let best = -1;
+  for (const r of node.records) {
+    if (r.type !== 'RRSIG') continue;
+    const t = coveredType(r);
+    if (best < 0 || t < best) best = t;
+  }
+  if (best < 0) return false;
+  if (owner === undefined) pushSigs(q.res.answer, node, best);
+  else pushSynthesizedSigs(q.res.answer, node, best, owner);
   return true;
 }
 
@@ -281,12 +305,12 @@ function addAdditional(q: Query): void {
       const key = nameKey(target);
       if (!isSubdomain(key, q.zone.originKey) || seen?.includes(key)) continue;
       (seen ??= []).push(key);
-      addAddresses(q, target, key);
+      addAddresses(q, target, key, section[i].type);
     }
   }
 }
 
-function addAddresses(q: Query, target: string, key: string): void {
+function addAddresses(q: Query, target: string, key: string, pointer: string): void {
   const zone = q.zone;
   const out = q.res.additional;
   const node = zone.nodes.get(key);
@@ -294,6 +318,17 @@ function addAddresses(q: Query, target: string, key: string): void {
     if ((node.flags & NodeFlag.CNAME) !== 0) return;
     if (pushType(out, node, 'A') > 0 && q.dnssec) pushSigs(out, node, T.A);
     if (pushType(out, node, 'AAAA') > 0 && q.dnssec) pushSigs(out, node, T.AAAA);
+    // RFC 9460 4.2: a client that follows an SVCB/HTTPS target asks for that type there
+    // next; in a signed zone the proof that it has none saves the query (Knot sends it too).
+    if (
+      (pointer === 'SVCB' || pointer === 'HTTPS') &&
+      q.dnssec &&
+      zone.denial !== null &&
+      (node.flags & NodeFlag.OCCLUDED) === 0 &&
+      !hasType(node, pointer)
+    ) {
+      zone.denial.noData(out, node);
+    }
     return;
   }
   let ceKey = key;
