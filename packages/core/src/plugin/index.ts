@@ -16,3 +16,4 @@ export { NonWriter, Recorder } from './recorder.js';
 export { matchZone } from './zones.js';
 export { Fallthrough, parseFallthrough } from './fallthrough.js';
 export { TlsArgsError, tlsOptionsFromArgs, type TlsFileOptions } from './tls.js';
+export { DurationError, formatGoDuration, parseGoDuration } from './duration.js';
