@@ -17,8 +17,16 @@ describe('corefileLoader', () => {
     expect((await loader.load()).text).toBe('.:1054 { whoami }\n');
   });
 
-  it('fails with the file system error for a missing -conf file', async () => {
-    await expect(corefileLoader(join(dir, 'missing'), 53).load()).rejects.toThrow(/ENOENT/);
+  it("fails in Go's words for a missing or unreadable -conf file, as CoreDNS does", async () => {
+    const missing = join(dir, 'missing');
+    await expect(corefileLoader(missing, 53).load()).rejects.toMatchObject({
+      message: `open ${missing}: no such file or directory`,
+      code: 'ENOENT',
+    });
+    await expect(corefileLoader(dir, 53).load()).rejects.toMatchObject({
+      message: `open ${dir}: illegal operation on a directory`,
+      code: 'EISDIR',
+    });
   });
 
   it("falls back to CoreDNS's default Corefile on the -dns.port", () => {

@@ -17,6 +17,23 @@ export interface CorefileLoader {
   load(): Promise<CorefileSource>;
 }
 
+/** Node's "ENOENT: no such file or directory, open 'x'" without the code and the call. */
+const NODE_FS_MESSAGE = /^[A-Z0-9_]+: (.*?)(?:, [a-z]+(?: '.*')?)?$/;
+
+/**
+ * Reads a Corefile, failing with Go's wording ("open Corefile: no such file or directory"),
+ * which is what CoreDNS prints when its -conf file is missing or unreadable.
+ */
+async function readCorefile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const m = NODE_FS_MESSAGE.exec(e.message);
+    throw Object.assign(new Error(`open ${path}: ${m ? m[1] : e.message}`, { cause: e }), { code: e.code });
+  }
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -37,14 +54,14 @@ export function corefileLoader(conf: string | undefined, port: number): Corefile
   if (conf !== undefined) {
     return {
       async load() {
-        return { text: await readFile(conf, 'utf8'), filename: conf };
+        return { text: await readCorefile(conf), filename: conf };
       },
     };
   }
   return {
     async load() {
       try {
-        return { text: await readFile(DEFAULT_COREFILE_NAME, 'utf8'), filename: DEFAULT_COREFILE_NAME };
+        return { text: await readCorefile(DEFAULT_COREFILE_NAME), filename: DEFAULT_COREFILE_NAME };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         return { text: defaultCorefile(port), filename: DEFAULT_COREFILE_NAME };
