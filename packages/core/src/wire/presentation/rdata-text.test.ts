@@ -337,6 +337,10 @@ const ERRORS: ErrorCase[] = [
   ['TSIG', 'k. 1 2 4 AAECAwQF 3 0 0', /MAC must be 4 bytes, found 6/, 4],
   ['TSIG', 'k. 281474976710656 2 0 3 0 0', /expected time signed as 48-bit seconds/, 1],
   ['TSIG', 'k. 1 2 0 3 0 6 281474976710656', /other data \(48-bit time\) is out of range/, 7],
+  ['TSIG', 'k. 1 2 4 AA!! 3 0 0', /bad MAC: not valid base64/, 4],
+  ['TSIG', 'k. 1 2 0 3 0 2 AA!!', /bad other data: not valid base64/, 7],
+  ['CAA', `0 ${'a'.repeat(256)} "x"`, /expected a tag of letters and digits/, 1],
+  ['NSEC3', `2 0 0 - ${'0'.repeat(416)}`, /next hashed owner name is 260 bytes, expected at most 255/, 4],
   ['TYPE65280', '\\#', /expected rdata length after \\# \(0-65535\), found end of record/, undefined],
   ['TYPE65280', '\\# 2', /expected 2 bytes of hex rdata, found end of record/, undefined],
   ['TYPE65280', '\\# 2 ABCDEF', /generic rdata length 2 does not match the 3 bytes of hex/, 2],
@@ -366,6 +370,25 @@ describe('rdataFromText errors', () => {
     })();
     expect(err.message).toBe('TXT: bad character-string: dangling backslash at end of text');
     expect(err.token).toBe(1);
+  });
+
+  it('reads a bare number as the type an RRSIG covers, as BIND does', () => {
+    expect((parse('RRSIG', '28 8 2 1 1 1 1 . AA==') as { typeCovered: string }).typeCovered).toBe('AAAA');
+  });
+
+  it('reports encoded fields that decode to nothing', () => {
+    const empty = (type: string, fields: string[]) => {
+      const toks = [...fields.map((text) => ({ text, quoted: false })), { text: '', quoted: false }];
+      try {
+        rdataFromText(type, toks, ORIGIN);
+      } catch (e) {
+        return e as PresentationError;
+      }
+      throw new Error('no error');
+    };
+    expect(empty('TLSA', ['1', '1', '1']).message).toBe('TLSA: certificate association data must not be empty');
+    expect(empty('DNSKEY', ['256', '3', '8']).message).toBe('DNSKEY: public key must not be empty');
+    expect(empty('DNSKEY', ['256', '3', '8']).token).toBe(3);
   });
 
   it('does not take a quoted \\# as generic rdata', () => {
@@ -407,5 +430,36 @@ describe('rdataToText', () => {
     expect(() => print('TXT', [new Uint8Array(256)])).toThrow(/longer than 255 bytes/);
     expect(() => print('NSEC', { nextDomain: 'a.', rrtypes: ['BOGUS'] })).toThrow(PresentationError);
     expect(() => print('OPT', [])).toThrow(/OPT is a pseudo-record/);
+  });
+});
+
+describe('rdataToText of hand-built data with wrong fields', () => {
+  it.each([
+    ['MX', {}, /MX: cannot print invalid rdata: preference must be an integer 0-65535, got undefined/],
+    ['MX', { preference: 1.5, exchange: 'a.' }, /preference must be an integer/],
+    ['MX', { preference: 1, exchange: '' }, /exchange must be a domain name/],
+    ['NS', 42, /name server must be a domain name/],
+    ['A', 3232235777, /not an IPv4 address/],
+    ['SOA', { mname: 'a.', rname: 'b.', serial: -1, refresh: 0, retry: 0, expire: 0, minimum: 0 }, /serial must be an integer/],
+    ['TXT', 5, /rdata must be an array/],
+    ['TXT', [5], /character-string must be a Uint8Array/],
+    ['CAA', { flags: 0, tag: 5, value: new Uint8Array(0) }, /tag must be a string/],
+    ['CAA', { flags: 0, tag: 'issue', value: 'x' }, /value must be a Uint8Array/],
+    ['NAPTR', { order: 0, preference: 0, flags: 1, services: '', regexp: '', replacement: '.' }, /flags must be a string/],
+    ['DS', { keyTag: 1, algorithm: 8, digestType: 2, digest: [1, 2] }, /digest must be a Uint8Array/],
+    ['DNSKEY', { flags: 256, protocol: 3, algorithm: 300, key: new Uint8Array(1) }, /algorithm must be an integer 0-255/],
+    ['RRSIG', { typeCovered: 1 }, /type must be a mnemonic string/],
+    ['NSEC', { nextDomain: 'a.', rrtypes: 'A' }, /rrtypes must be an array/],
+    ['NSEC', { nextDomain: 'a.', rrtypes: [1] }, /type list entries must be mnemonic strings/],
+    ['NSEC3', { algorithm: 1, flags: 0, iterations: 0, salt: '-', nextDomain: new Uint8Array(20), rrtypes: [] }, /salt must be a Uint8Array/],
+    ['TSIG', { algorithm: 'a.', timeSigned: 2 ** 48, fudge: 0, mac: new Uint8Array(0), originalId: 0, error: 0, otherData: new Uint8Array(0) }, /timeSigned must be an integer/],
+    ['SVCB', { priority: 1, target: '.', params: 'alpn=h2' }, /params must be an array/],
+    ['SVCB', { priority: 1, target: '.', params: [{ key: 'port', value: 70000 }] }, /cannot print invalid rdata/],
+    ['SVCB', { priority: 1, target: '.', params: [{ key: 7 }] }, /cannot print invalid rdata/],
+    ['MX', null, /MX: record has no rdata/],
+    ['BOGUS', {}, /unknown record type "BOGUS"/],
+  ])('%s %j', (type, data, message) => {
+    expect(() => print(type, data)).toThrow(PresentationError);
+    expect(() => print(type, data)).toThrow(message);
   });
 });

@@ -34,6 +34,14 @@ describe('recordToText', () => {
     opt.options = [{ code: 10, type: 'COOKIE', client: new Uint8Array(3) }];
     expect(() => recordToText(opt)).toThrow(/OPT: cannot print invalid options/);
   });
+
+  it('rejects records with a malformed owner, class or TTL', () => {
+    const rr: Extract<ResourceRecord, { type: 'A' }> = { name: 'x.', type: 'A', class: 'IN', ttl: 1, data: '192.0.2.1' };
+    expect(() => recordToText({ ...rr, name: '' })).toThrow(/record owner must be a domain name/);
+    expect(() => recordToText({ ...rr, ttl: -1 })).toThrow(/A: TTL must be an integer 0-4294967295, got -1/);
+    expect(() => recordToText({ ...rr, ttl: 2 ** 32 })).toThrow(PresentationError);
+    expect(() => recordToText({ ...rr, class: 1 } as unknown as ResourceRecord)).toThrow(/class must be a mnemonic string/);
+  });
 });
 
 describe('questionToText', () => {

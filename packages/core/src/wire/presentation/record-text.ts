@@ -49,7 +49,12 @@ function optToText(opt: OptRecord): string {
 
 /** One record as a kdig line (without newline). Throws PresentationError for invalid data. */
 export function recordToText(rr: ResourceRecord): string {
+  if (typeof rr.name !== 'string' || rr.name.length === 0) throw new PresentationError('record owner must be a domain name');
   if (rr.type === 'OPT') return optToText(rr as OptRecord);
+  if (typeof rr.class !== 'string') throw new PresentationError(`${rr.type}: class must be a mnemonic string`);
+  if (!Number.isInteger(rr.ttl) || rr.ttl < 0 || rr.ttl > 0xffffffff) {
+    throw new PresentationError(`${rr.type}: TTL must be an integer 0-4294967295, got ${String(rr.ttl)}`);
+  }
   return `${owner(rr.name)}${rr.ttl}\t${rr.class.padEnd(2)}\t${typeColumn(rr.type)}\t${rdataToText(rr)}`;
 }
 

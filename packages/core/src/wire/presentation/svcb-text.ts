@@ -197,6 +197,10 @@ export function svcParamsProblem(params: readonly SvcParam[]): string | null {
   return null;
 }
 
+function isStringList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((s) => typeof s === 'string');
+}
+
 /** Key numbers of a mandatory list in ascending order (the wire encoder sorts them too). */
 function sortedKeys(names: readonly string[]): number[] {
   return names.map(svcKeyNumber).sort((a, b) => a - b);
@@ -209,21 +213,27 @@ function sortedKeys(names: readonly string[]): number[] {
 function paramWritable(p: SvcParam): boolean {
   switch (p.key) {
     case 'mandatory': {
-      const keys = sortedKeys(p.value as string[]);
+      if (!isStringList(p.value)) return false;
+      const keys = sortedKeys(p.value);
       if (keys.length === 0) return false;
       for (let i = 0; i < keys.length; i++) if (keys[i] < 0 || (i > 0 && keys[i] === keys[i - 1])) return false;
       return true;
     }
     case 'alpn':
       return (
-        (p.value as string[]).length > 0 &&
-        (p.value as string[]).every((id) => id.length > 0 && id.length <= 255 && latin1ToBytes(id) !== null)
+        isStringList(p.value) &&
+        p.value.length > 0 &&
+        p.value.every((id) => id.length > 0 && id.length <= 255 && latin1ToBytes(id) !== null)
       );
     case 'ipv4hint':
     case 'ipv6hint':
-      return (p.value as string[]).length > 0;
-    default:
+      return isStringList(p.value) && p.value.length > 0;
+    case 'no-default-alpn':
       return true;
+    case 'port':
+      return Number.isInteger(p.value) && (p.value as number) >= 0 && (p.value as number) <= 0xffff;
+    default:
+      return p.value instanceof Uint8Array;
   }
 }
 
@@ -232,7 +242,10 @@ function paramWritable(p: SvcParam): boolean {
  * presentation form that reads back to the same data.
  */
 export function writableSvcParams(data: SvcbData): SvcParam[] | null {
-  if (!data.params.every(paramWritable)) return null;
+  // Malformed params are left to the wire encoder, which says what is wrong with them.
+  if (!data.params.every((p) => typeof p === 'object' && p !== null && typeof p.key === 'string' && paramWritable(p))) {
+    return null;
+  }
   const sorted = [...data.params].sort((a, b) => svcKeyNumber(a.key) - svcKeyNumber(b.key));
   return svcParamsProblem(sorted) === null ? sorted : null;
 }
