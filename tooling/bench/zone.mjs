@@ -15,7 +15,11 @@ import { once } from 'node:events';
 
 if (typeof globalThis.gc !== 'function') {
   // Retained heap can only be measured after a full collection.
-  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
   process.exit(r.status ?? 1);
 }
 
@@ -25,7 +29,9 @@ let zonefile;
 try {
   zonefile = await import(pathToFileURL(readerPath).href);
 } catch (e) {
-  console.error(`cannot load ${readerPath} (${e.message}); build first: cd packages/core && ../../node_modules/.bin/tsc -p tsconfig.build.json`);
+  console.error(
+    `cannot load ${readerPath} (${e.message}); build first: cd packages/core && ../../node_modules/.bin/tsc -p tsconfig.build.json`,
+  );
   process.exit(1);
 }
 const { loadZoneFile, readZone } = zonefile;
@@ -48,7 +54,9 @@ async function generate(path, count) {
   const write = async (s) => {
     if (!out.write(s)) await once(out, 'drain');
   };
-  await write(`$ORIGIN ${ORIGIN}\n$TTL 3600\n@ IN SOA ns1 hostmaster ( 2024010101 7200 3600 1209600 300 )\n  NS ns1\n  NS ns2\nns1 A 192.0.2.1\nns2 A 192.0.2.2\n`);
+  await write(
+    `$ORIGIN ${ORIGIN}\n$TTL 3600\n@ IN SOA ns1 hostmaster ( 2024010101 7200 3600 1209600 300 )\n  NS ns1\n  NS ns2\nns1 A 192.0.2.1\nns2 A 192.0.2.2\n`,
+  );
   let n = 5;
   let host = 0;
   let buf = '';
@@ -144,21 +152,42 @@ try {
   }
 
   let bind;
-  if ((process.env.PATH ?? '').split(':').some((d) => d && spawnSync('test', ['-x', join(d, 'named-checkzone')]).status === 0)) {
+  if (
+    (process.env.PATH ?? '')
+      .split(':')
+      .some((d) => d && spawnSync('test', ['-x', join(d, 'named-checkzone')]).status === 0)
+  ) {
     const t = performance.now();
-    const r = spawnSync('named-checkzone', ['-q', '-i', 'none', '-k', 'ignore', '-n', 'ignore', ORIGIN, path]);
+    const r = spawnSync('named-checkzone', [
+      '-q',
+      '-i',
+      'none',
+      '-k',
+      'ignore',
+      '-n',
+      'ignore',
+      ORIGIN,
+      path,
+    ]);
     bind = r.status === 0 ? (performance.now() - t) / 1000 : undefined;
   }
 
   const load = median(loadTimes);
   const stream = median(streamTimes);
   const ceiling = median(ceilingTimes);
-  console.log(`loadZoneFile (array of ${count.toLocaleString('en-US')}): ${load.toFixed(2)} s, ${Math.round(count / load).toLocaleString('en-US')} records/s`);
+  console.log(
+    `loadZoneFile (array of ${count.toLocaleString('en-US')}): ${load.toFixed(2)} s, ${Math.round(count / load).toLocaleString('en-US')} records/s`,
+  );
   console.log(`readZone (for await, nothing kept): ${stream.toFixed(2)} s`);
   console.log(`retained heap: ${Math.round(perRecord)} bytes per record (${mb(perRecord * count)} in all)`);
   console.log(`peak RSS of this process: ${mb(process.resourceUsage().maxRSS * 1024)}`);
-  console.log(`reference, stream the file and count lines: ${ceiling.toFixed(2)} s -> loadZoneFile/ceiling ${(load / ceiling).toFixed(1)}x`);
-  if (bind !== undefined) console.log(`reference, named-checkzone: ${bind.toFixed(2)} s -> loadZoneFile/named-checkzone ${(load / bind).toFixed(2)}x`);
+  console.log(
+    `reference, stream the file and count lines: ${ceiling.toFixed(2)} s -> loadZoneFile/ceiling ${(load / ceiling).toFixed(1)}x`,
+  );
+  if (bind !== undefined)
+    console.log(
+      `reference, named-checkzone: ${bind.toFixed(2)} s -> loadZoneFile/named-checkzone ${(load / bind).toFixed(2)}x`,
+    );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -10,9 +10,12 @@ describe('$GENERATE ranges', () => {
     expect(parseGenerateRange('7-7')).toEqual({ start: 7, stop: 7, step: 1 });
   });
 
-  it.each(['', '1', '1-', '-1-5', '5-1', '1-5/0', '1-5/', 'a-b', '1-5/2x', '1-3000000000'])('rejects %j', (text) => {
-    expect(() => parseGenerateRange(text)).toThrow(GenerateSyntaxError);
-  });
+  it.each(['', '1', '1-', '-1-5', '5-1', '1-5/0', '1-5/', 'a-b', '1-5/2x', '1-3000000000'])(
+    'rejects %j',
+    (text) => {
+      expect(() => parseGenerateRange(text)).toThrow(GenerateSyntaxError);
+    },
+  );
 });
 
 describe('$GENERATE templates', () => {

@@ -33,7 +33,8 @@ export function parseGenerateRange(text: string): GenerateRange {
   const start = Number(m[1]);
   const stop = Number(m[2]);
   const step = m[3] === undefined ? 1 : Number(m[3]);
-  if (start > MAX_INT32 || stop > MAX_INT32 || step > MAX_INT32) throw new GenerateSyntaxError(`range '${text}' is out of bounds`);
+  if (start > MAX_INT32 || stop > MAX_INT32 || step > MAX_INT32)
+    throw new GenerateSyntaxError(`range '${text}' is out of bounds`);
   if (stop < start) throw new GenerateSyntaxError(`range '${text}' ends before it starts`);
   if (step < 1) throw new GenerateSyntaxError(`range '${text}' has a step below 1`);
   return { start, stop, step };
@@ -74,10 +75,19 @@ export class GenerateTemplate {
         let substitution: Substitution = { offset: 0, width: 0, base: 'd' };
         if (template[i] === '{') {
           const m = MODIFIER.exec(template.slice(i));
-          if (m === null) throw new GenerateSyntaxError(`expected \${offset[,width[,base]]} with base one of d o x X n N, found '${template.slice(i - 1)}'`);
-          substitution = { offset: Number(m[1]), width: m[2] === undefined ? 0 : Number(m[2]), base: m[3] ?? 'd' };
-          if (Math.abs(substitution.offset) > MAX_INT32) throw new GenerateSyntaxError(`offset ${m[1]} is out of bounds`);
-          if (substitution.width > MAX_SUBSTITUTION_LENGTH) throw new GenerateSyntaxError(`width ${m[2]} is longer than ${MAX_SUBSTITUTION_LENGTH}`);
+          if (m === null)
+            throw new GenerateSyntaxError(
+              `expected \${offset[,width[,base]]} with base one of d o x X n N, found '${template.slice(i - 1)}'`,
+            );
+          substitution = {
+            offset: Number(m[1]),
+            width: m[2] === undefined ? 0 : Number(m[2]),
+            base: m[3] ?? 'd',
+          };
+          if (Math.abs(substitution.offset) > MAX_INT32)
+            throw new GenerateSyntaxError(`offset ${m[1]} is out of bounds`);
+          if (substitution.width > MAX_SUBSTITUTION_LENGTH)
+            throw new GenerateSyntaxError(`width ${m[2]} is longer than ${MAX_SUBSTITUTION_LENGTH}`);
           i += m[0].length;
         }
         literals.push(literal);
@@ -109,7 +119,8 @@ function format(iterator: number, s: Substitution): string {
   switch (s.base) {
     case 'd':
       // printf("%0*d"): the sign comes first and counts toward the width.
-      text = value < 0 ? '-' + String(-value).padStart(s.width - 1, '0') : String(value).padStart(s.width, '0');
+      text =
+        value < 0 ? '-' + String(-value).padStart(s.width - 1, '0') : String(value).padStart(s.width, '0');
       break;
     case 'o':
       text = (value >>> 0).toString(8).padStart(s.width, '0');
@@ -123,7 +134,8 @@ function format(iterator: number, s: Substitution): string {
     default:
       text = nibbles(value >>> 0, s.width, s.base === 'n' ? HEX_LOWER : HEX_UPPER);
   }
-  if (text.length > MAX_SUBSTITUTION_LENGTH) throw new GenerateSyntaxError(`substitution longer than ${MAX_SUBSTITUTION_LENGTH} characters`);
+  if (text.length > MAX_SUBSTITUTION_LENGTH)
+    throw new GenerateSyntaxError(`substitution longer than ${MAX_SUBSTITUTION_LENGTH} characters`);
   return text;
 }
 

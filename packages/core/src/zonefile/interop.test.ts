@@ -29,14 +29,38 @@ const haveSigner = haveBind && ['dnssec-keygen', 'dnssec-signzone'].every(onPath
 function run(command: string, args: string[], cwd: string): string {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 60_000 });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}:\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `${command} ${args.join(' ')} exited with ${result.status}:\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return result.stdout;
 }
 
 /** The zone as BIND loads it, printed one record a line. Names checks are off: the fixtures use odd owners on purpose. */
 function bindRecords(origin: string, file: string, cwd: string): ZoneRecord[] {
-  const text = run('named-compilezone', ['-q', '-k', 'ignore', '-n', 'ignore', '-i', 'none', '-f', 'text', '-F', 'text', '-s', 'full', '-o', '-', origin, file], cwd);
+  const text = run(
+    'named-compilezone',
+    [
+      '-q',
+      '-k',
+      'ignore',
+      '-n',
+      'ignore',
+      '-i',
+      'none',
+      '-f',
+      'text',
+      '-F',
+      'text',
+      '-s',
+      'full',
+      '-o',
+      '-',
+      origin,
+      file,
+    ],
+    cwd,
+  );
   return parseZone(text, { origin });
 }
 
@@ -53,7 +77,34 @@ describe.skipIf(!haveBind)('zone files as BIND reads them', () => {
     const ours = await loadZoneFile(join(FIXTURES, 'rich.db'), { origin: 'example.org.' });
     const theirs = bindRecords('example.org', 'rich.db', FIXTURES);
     expect(new Set(ours.map((r) => r.type))).toEqual(
-      new Set(['SOA', 'NS', 'MX', 'TXT', 'SPF', 'CAA', 'CDS', 'CDNSKEY', 'DNSKEY', 'NSEC3PARAM', 'HTTPS', 'A', 'AAAA', 'CNAME', 'DNAME', 'HINFO', 'SSHFP', 'TLSA', 'SRV', 'NAPTR', 'SVCB', 'DS', 'RRSIG', 'NSEC', 'NSEC3', 'TYPE65280']),
+      new Set([
+        'SOA',
+        'NS',
+        'MX',
+        'TXT',
+        'SPF',
+        'CAA',
+        'CDS',
+        'CDNSKEY',
+        'DNSKEY',
+        'NSEC3PARAM',
+        'HTTPS',
+        'A',
+        'AAAA',
+        'CNAME',
+        'DNAME',
+        'HINFO',
+        'SSHFP',
+        'TLSA',
+        'SRV',
+        'NAPTR',
+        'SVCB',
+        'DS',
+        'RRSIG',
+        'NSEC',
+        'NSEC3',
+        'TYPE65280',
+      ]),
     );
     expect(normalised(ours)).toEqual(normalised(theirs));
   });
@@ -102,7 +153,11 @@ describe.skipIf(!haveSigner)('zones signed by dnssec-signzone', () => {
     run('dnssec-keygen', ['-q', '-a', 'ECDSAP256SHA256', '-K', keys, 'example.org'], dir);
     run('dnssec-keygen', ['-q', '-a', 'ECDSAP256SHA256', '-f', 'KSK', '-K', keys, 'example.org'], dir);
     const signed = `signed-${kind}.db`;
-    run('dnssec-signzone', ['-q', '-S', '-K', keys, ...extra, '-o', 'example.org', '-f', signed, 'zone.db'], dir);
+    run(
+      'dnssec-signzone',
+      ['-q', '-S', '-K', keys, ...extra, '-o', 'example.org', '-f', signed, 'zone.db'],
+      dir,
+    );
     run('named-checkzone', ['-q', 'example.org', signed], dir);
     if (haveKnot) run('kzonecheck', ['-o', 'example.org', '-d', 'on', signed], dir);
 

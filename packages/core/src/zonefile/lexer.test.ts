@@ -30,7 +30,10 @@ function lexError(text: string): ZoneFileError {
 
 describe('tokenize', () => {
   it('splits on spaces and tabs and ends records at newlines', () => {
-    expect(texts('a  b\tc\n\nd e\n')).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+    expect(texts('a  b\tc\n\nd e\n')).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e'],
+    ]);
   });
 
   it('records line and column of every token', () => {
@@ -57,7 +60,12 @@ describe('tokenize', () => {
   });
 
   it('treats ; as a comment start outside quotes, even inside a token', () => {
-    expect(texts('a b ; c d\ne;f g\nh "i;j" ; k\nl\\;m\n')).toEqual([['a', 'b'], ['e'], ['h', 'i;j'], ['l\\;m']]);
+    expect(texts('a b ; c d\ne;f g\nh "i;j" ; k\nl\\;m\n')).toEqual([
+      ['a', 'b'],
+      ['e'],
+      ['h', 'i;j'],
+      ['l\\;m'],
+    ]);
   });
 
   it('ends a token at ( ) and a quote, as BIND does', () => {
@@ -73,7 +81,10 @@ describe('tokenize', () => {
 
   it('joins lines inside parentheses, with comments, and nests them', () => {
     const text = '@ IN SOA ns host (\n  1 ; serial\n  2 3 ( 4 )\n  5 )\nnext A 1\n';
-    expect(texts(text)).toEqual([['@', 'IN', 'SOA', 'ns', 'host', '1', '2', '3', '4', '5'], ['next', 'A', '1']]);
+    expect(texts(text)).toEqual([
+      ['@', 'IN', 'SOA', 'ns', 'host', '1', '2', '3', '4', '5'],
+      ['next', 'A', '1'],
+    ]);
   });
 
   it('keeps parentheses and ; inside quoted strings', () => {
@@ -91,7 +102,10 @@ describe('tokenize', () => {
   });
 
   it('accepts CRLF line ends, a final line without newline, and a leading BOM', () => {
-    expect(texts('\ufeffa b\r\nc d')).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(texts('\ufeffa b\r\nc d')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(tokenize('\ufeffa')[0][0].column).toBe(1);
   });
 
@@ -106,7 +120,11 @@ describe('tokenize', () => {
   });
 
   it('writes bytes outside printable ASCII as \\DDD escapes, keeping their meaning', () => {
-    const bytes = Buffer.concat([Buffer.from('h\u00e9\u0001 "\t'), Buffer.from([0xff, 0x5c, 0xfe, 0x5c, 0x5c, 0xfd]), Buffer.from('"\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('h\u00e9\u0001 "\t'),
+      Buffer.from([0xff, 0x5c, 0xfe, 0x5c, 0x5c, 0xfd]),
+      Buffer.from('"\n'),
+    ]);
     const [[t1, t2]] = lexAll([bytes]).map((r) => r.tokens);
     expect(t1.text).toBe('h\\195\\169\\001');
     // tab -> \009; 0xff -> \255; backslash-escaped 0xfe -> \254 (the \DDD is the escape); \\ then 0xfd -> \\\253
@@ -182,13 +200,18 @@ describe('tokenize', () => {
 
   it('never throws anything but ZoneFileError on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\t', '\n', '\r', '"', '\\', ';', '(', ')', '\u00e9', '\u0000') }), (text) => {
-        try {
-          tokenize(text);
-        } catch (e) {
-          expect(e).toBeInstanceOf(ZoneFileError);
-        }
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('a', ' ', '\t', '\n', '\r', '"', '\\', ';', '(', ')', '\u00e9', '\u0000'),
+        }),
+        (text) => {
+          try {
+            tokenize(text);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ZoneFileError);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -105,8 +105,11 @@ export class ZoneLexer {
   /** Gives the lexer the next chunk. Call only after `next` returned undefined. */
   write(chunk: Uint8Array): void {
     if (this.ended) throw new Error('ZoneLexer.write after end');
-    if (this.pos < this.chunk.length) throw new Error('ZoneLexer.write before the previous chunk was consumed');
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.pos < this.chunk.length)
+      throw new Error('ZoneLexer.write before the previous chunk was consumed');
+    const buf = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.state === IN_TOKEN || this.state === IN_QUOTED) this.carryPartialToken();
     this.lineStart -= this.chunk.length;
     this.chunk = buf;
@@ -173,7 +176,8 @@ export class ZoneLexer {
               this.parens++;
               p++;
             } else if (c === RPAREN) {
-              if (this.parens === 0) throw this.error("unbalanced ')': no '(' is open", this.line, p - this.lineStart + 1);
+              if (this.parens === 0)
+                throw this.error("unbalanced ')': no '(' is open", this.line, p - this.lineStart + 1);
               this.parens--;
               p++;
             } else if (c === QUOTE) {
@@ -230,7 +234,12 @@ export class ZoneLexer {
             }
             if (c === QUOTE) break;
             if (c === BACKSLASH) this.escaped = true;
-            else if (c === LF) throw this.error('unterminated quoted string: expected \'"\' before the end of the line', this.tokenLine, this.tokenColumn);
+            else if (c === LF)
+              throw this.error(
+                "unterminated quoted string: expected '\"' before the end of the line",
+                this.tokenLine,
+                this.tokenColumn,
+              );
             else if (c === NUL) throw this.error('NUL byte in zone text', this.line, p - this.lineStart + 1);
             else if (!isPrintableByte(c)) this.tokenPrintable = false;
           }
@@ -260,12 +269,20 @@ export class ZoneLexer {
 
   private finish(): LexedRecord | undefined {
     if (this.state === IN_QUOTED) {
-      throw this.error('unterminated quoted string: expected \'"\' before the end of the file', this.tokenLine, this.tokenColumn);
+      throw this.error(
+        "unterminated quoted string: expected '\"' before the end of the file",
+        this.tokenLine,
+        this.tokenColumn,
+      );
     }
     if (this.state === IN_TOKEN) this.takeToken(this.chunk.length, false);
     this.state = BETWEEN;
     if (this.parens > 0) {
-      throw this.error("unbalanced '(': expected ')' before the end of the file", this.parenLine, this.parenColumn);
+      throw this.error(
+        "unbalanced '(': expected ')' before the end of the file",
+        this.parenLine,
+        this.parenColumn,
+      );
     }
     if (this.tokens.length > 0) return this.takeRecord();
     this.finished = true;

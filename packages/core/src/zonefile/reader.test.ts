@@ -19,13 +19,22 @@ const SOA = '@ IN SOA ns hostmaster 1 7200 3600 1209600 300\n';
 
 /** name/TTL/class/type/rdata as one string, for compact expectations. */
 function brief(rr: ZoneRecord): string {
-  const data = rr.data instanceof Uint8Array ? `bytes:${Buffer.from(rr.data).toString('hex')}` : JSON.stringify(rr.data, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+  const data =
+    rr.data instanceof Uint8Array
+      ? `bytes:${Buffer.from(rr.data).toString('hex')}`
+      : JSON.stringify(rr.data, (_k, v: unknown) =>
+          v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v,
+        );
   return `${rr.name} ${rr.ttl} ${rr.class} ${rr.type} ${data}`;
 }
 
-const read = (text: string, options: ParseZoneOptions = { origin: 'example.org.' }): string[] => parseZone(text, options).map(brief);
+const read = (text: string, options: ParseZoneOptions = { origin: 'example.org.' }): string[] =>
+  parseZone(text, options).map(brief);
 
-function zoneError(text: string, options: ParseZoneOptions = { origin: 'example.org.', file: 'z.db' }): ZoneFileError {
+function zoneError(
+  text: string,
+  options: ParseZoneOptions = { origin: 'example.org.', file: 'z.db' },
+): ZoneFileError {
   try {
     parseZone(text, options);
   } catch (e) {
@@ -53,7 +62,9 @@ describe('names', () => {
   });
 
   it('follows $ORIGIN, relative to the current origin', () => {
-    expect(read('$TTL 60\n$ORIGIN sub\na A 192.0.2.1\n$ORIGIN other.test.\nb A 192.0.2.2\n@ NS ns\n')).toEqual([
+    expect(
+      read('$TTL 60\n$ORIGIN sub\na A 192.0.2.1\n$ORIGIN other.test.\nb A 192.0.2.2\n@ NS ns\n'),
+    ).toEqual([
       'a.sub.example.org. 60 IN A "192.0.2.1"',
       'b.other.test. 60 IN A "192.0.2.2"',
       'other.test. 60 IN NS "ns.other.test."',
@@ -61,7 +72,9 @@ describe('names', () => {
   });
 
   it('accepts a quoted owner, as BIND does', () => {
-    expect(read('$TTL 60\n"foo bar" A 192.0.2.1\n')).toEqual(['foo\\032bar.example.org. 60 IN A "192.0.2.1"']);
+    expect(read('$TTL 60\n"foo bar" A 192.0.2.1\n')).toEqual([
+      'foo\\032bar.example.org. 60 IN A "192.0.2.1"',
+    ]);
   });
 
   it('works without an origin when every name is absolute', () => {
@@ -71,7 +84,9 @@ describe('names', () => {
 
 describe('TTL, class and type', () => {
   it('accepts TTL and class in either order, units, and TYPEnnn/CLASSnnn mnemonics', () => {
-    expect(read('a 1h30m IN A 192.0.2.1\nb IN 60 A 192.0.2.2\nc CLASS1 type1 192.0.2.3\nd 2W a 192.0.2.4\n')).toEqual([
+    expect(
+      read('a 1h30m IN A 192.0.2.1\nb IN 60 A 192.0.2.2\nc CLASS1 type1 192.0.2.3\nd 2W a 192.0.2.4\n'),
+    ).toEqual([
       'a.example.org. 5400 IN A "192.0.2.1"',
       'b.example.org. 60 IN A "192.0.2.2"',
       'c.example.org. 60 IN A "192.0.2.3"',
@@ -88,32 +103,38 @@ describe('TTL, class and type', () => {
   });
 
   it('uses $TTL for records without a TTL, even after an explicit one', () => {
-    expect(read('$TTL 300\na 60 A 192.0.2.1\nb A 192.0.2.2\n$TTL 1d\nc A 192.0.2.3\n').map((s) => s.split(' ')[1])).toEqual(['60', '300', '86400']);
+    expect(
+      read('$TTL 300\na 60 A 192.0.2.1\nb A 192.0.2.2\n$TTL 1d\nc A 192.0.2.3\n').map((s) => s.split(' ')[1]),
+    ).toEqual(['60', '300', '86400']);
   });
 
   it('without $TTL uses the last explicit TTL (RFC 1035)', () => {
-    expect(read(`${SOA.replace('IN', '3600 IN')}a A 192.0.2.1\nb 60 A 192.0.2.2\nc A 192.0.2.3\n`).map((s) => s.split(' ')[1])).toEqual([
-      '3600',
-      '3600',
-      '60',
-      '60',
-    ]);
+    expect(
+      read(`${SOA.replace('IN', '3600 IN')}a A 192.0.2.1\nb 60 A 192.0.2.2\nc A 192.0.2.3\n`).map(
+        (s) => s.split(' ')[1],
+      ),
+    ).toEqual(['3600', '3600', '60', '60']);
   });
 
   it("without any TTL takes the SOA's MINIMUM, which then stays the default (BIND)", () => {
-    expect(read(`${SOA}a A 192.0.2.1\nb 60 A 192.0.2.2\nc A 192.0.2.3\n`).map((s) => s.split(' ')[1])).toEqual(['300', '300', '60', '300']);
+    expect(
+      read(`${SOA}a A 192.0.2.1\nb 60 A 192.0.2.2\nc A 192.0.2.3\n`).map((s) => s.split(' ')[1]),
+    ).toEqual(['300', '300', '60', '300']);
   });
 
   it('uses the defaultTtl option only where BIND would find no TTL', () => {
-    expect(read('a A 192.0.2.1\nb 60 A 192.0.2.2\nc A 192.0.2.3\n', { origin: 'example.org.', defaultTtl: 99 }).map((s) => s.split(' ')[1])).toEqual([
-      '99',
-      '60',
-      '60',
-    ]);
+    expect(
+      read('a A 192.0.2.1\nb 60 A 192.0.2.2\nc A 192.0.2.3\n', {
+        origin: 'example.org.',
+        defaultTtl: 99,
+      }).map((s) => s.split(' ')[1]),
+    ).toEqual(['99', '60', '60']);
   });
 
   it('treats TTLs above 2^31-1 as zero (RFC 2181)', () => {
-    expect(read('a 2147483648 A 192.0.2.1\n$TTL 4294967295\nb A 192.0.2.2\n').map((s) => s.split(' ')[1])).toEqual(['0', '0']);
+    expect(
+      read('a 2147483648 A 192.0.2.1\n$TTL 4294967295\nb A 192.0.2.2\n').map((s) => s.split(' ')[1]),
+    ).toEqual(['0', '0']);
   });
 
   it('takes the zone class from the option, else from the first record', () => {
@@ -121,17 +142,27 @@ describe('TTL, class and type', () => {
       'version.bind. 1 CH TXT ["78"]',
       'other.bind. 1 CH TXT ["79"]',
     ]);
-    expect(read('$TTL 1\na TXT x\n', { origin: 'bind.', class: 'chaos' })).toEqual(['a.bind. 1 CH TXT ["78"]']);
-    expect(zoneError('$TTL 1\na IN TXT x\n', { origin: 'bind.', class: 'CH' }).reason).toBe("class IN differs from the zone's class CH");
+    expect(read('$TTL 1\na TXT x\n', { origin: 'bind.', class: 'chaos' })).toEqual([
+      'a.bind. 1 CH TXT ["78"]',
+    ]);
+    expect(zoneError('$TTL 1\na IN TXT x\n', { origin: 'bind.', class: 'CH' }).reason).toBe(
+      "class IN differs from the zone's class CH",
+    );
   });
 });
 
 describe('$INCLUDE', () => {
   it('reads files relative to the including file, restoring origin and owner afterwards', () => {
-    file('inc/main.db', '$TTL 60\nwww A 192.0.2.1\n$INCLUDE sub/part.db\n  A 192.0.2.9\n$INCLUDE sub/part.db other.test.\nz A 192.0.2.3\n');
+    file(
+      'inc/main.db',
+      '$TTL 60\nwww A 192.0.2.1\n$INCLUDE sub/part.db\n  A 192.0.2.9\n$INCLUDE sub/part.db other.test.\nz A 192.0.2.3\n',
+    );
     file('inc/sub/part.db', '  TXT inherited\n$ORIGIN deeper\n$TTL 30\np A 192.0.2.2\n');
     const inherited = Buffer.from('inherited').toString('hex');
-    const records = parseZone('$INCLUDE main.db\n', { origin: 'example.org.', file: join(dir, 'inc', 'root.db') }).map(brief);
+    const records = parseZone('$INCLUDE main.db\n', {
+      origin: 'example.org.',
+      file: join(dir, 'inc', 'root.db'),
+    }).map(brief);
     expect(records).toEqual([
       'www.example.org. 60 IN A "192.0.2.1"',
       `www.example.org. 60 IN TXT ["${inherited}"]`,
@@ -146,7 +177,10 @@ describe('$INCLUDE', () => {
 
   it('streams the same records as parseZone', async () => {
     const path = join(dir, 'inc', 'main.db');
-    const expected = parseZone('$INCLUDE main.db\n', { origin: 'example.org.', file: join(dir, 'inc', 'root.db') });
+    const expected = parseZone('$INCLUDE main.db\n', {
+      origin: 'example.org.',
+      file: join(dir, 'inc', 'root.db'),
+    });
     expect(await loadZoneFile(path, { origin: 'example.org.' })).toEqual(expected);
     const streamed: ZoneRecord[] = [];
     for await (const rr of readZone(path, { origin: 'example.org.' })) streamed.push(rr);
@@ -157,9 +191,20 @@ describe('$INCLUDE', () => {
     const path = file('missing.db', '$TTL 1\n$INCLUDE "no such.db"\n');
     const err = await loadZoneFile(path).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ZoneFileError);
-    expect(err).toMatchObject({ file: path, line: 2, column: 10, reason: "$INCLUDE file 'no such.db' not found" });
-    expect(zoneError('$INCLUDE nope.db\n', { file: join(dir, 'x.db') })).toMatchObject({ line: 1, column: 10 });
-    await expect(loadZoneFile(join(dir, 'absent.db'))).rejects.toMatchObject({ name: 'ZoneFileError', reason: 'zone file not found' });
+    expect(err).toMatchObject({
+      file: path,
+      line: 2,
+      column: 10,
+      reason: "$INCLUDE file 'no such.db' not found",
+    });
+    expect(zoneError('$INCLUDE nope.db\n', { file: join(dir, 'x.db') })).toMatchObject({
+      line: 1,
+      column: 10,
+    });
+    await expect(loadZoneFile(join(dir, 'absent.db'))).rejects.toMatchObject({
+      name: 'ZoneFileError',
+      reason: 'zone file not found',
+    });
   });
 
   it('detects $INCLUDE loops', () => {
@@ -171,7 +216,10 @@ describe('$INCLUDE', () => {
   });
 
   it('closes files when the consumer stops early', async () => {
-    const path = file('many.db', '$TTL 1\n' + Array.from({ length: 5000 }, (_, i) => `h${i} A 192.0.2.1\n`).join(''));
+    const path = file(
+      'many.db',
+      '$TTL 1\n' + Array.from({ length: 5000 }, (_, i) => `h${i} A 192.0.2.1\n`).join(''),
+    );
     let n = 0;
     for await (const _rr of readZone(path, { origin: 'example.' })) if (++n === 10) break;
     expect(n).toBe(10);
@@ -181,7 +229,9 @@ describe('$INCLUDE', () => {
 describe('$GENERATE', () => {
   it('expands lhs and rhs with modifiers, TTL and class, like BIND', () => {
     expect(
-      read('$TTL 300\n$GENERATE 1-3/2 h$ A 10.0.0.$\n$GENERATE 0-1 d${10,3,x} 60 IN CNAME x$$y\\$z\n$GENERATE 26-26 ${0,3,n}.n TXT "a b$ \\"q\\""\n$GENERATE 1-1 t$ IN 60 MX "10 mx$"\nw TXT x\n'),
+      read(
+        '$TTL 300\n$GENERATE 1-3/2 h$ A 10.0.0.$\n$GENERATE 0-1 d${10,3,x} 60 IN CNAME x$$y\\$z\n$GENERATE 26-26 ${0,3,n}.n TXT "a b$ \\"q\\""\n$GENERATE 1-1 t$ IN 60 MX "10 mx$"\nw TXT x\n',
+      ),
     ).toEqual([
       'h1.example.org. 300 IN A "10.0.0.1"',
       'h3.example.org. 300 IN A "10.0.0.3"',
@@ -194,7 +244,9 @@ describe('$GENERATE', () => {
   });
 
   it('leaves the current owner as it was before the directive', () => {
-    expect(read('$TTL 1\nk A 192.0.2.1\n$GENERATE 1-1 g$ A 10.0.0.$\n  A 192.0.2.2\n').at(-1)).toBe('k.example.org. 1 IN A "192.0.2.2"');
+    expect(read('$TTL 1\nk A 192.0.2.1\n$GENERATE 1-1 g$ A 10.0.0.$\n  A 192.0.2.2\n').at(-1)).toBe(
+      'k.example.org. 1 IN A "192.0.2.2"',
+    );
   });
 
   it('accepts several rhs tokens, each expanded (as CoreDNS does)', () => {
@@ -228,17 +280,47 @@ describe('errors carry file, line, column and say what was expected', () => {
     ['unterminated quote', '$TTL 1\nwww TXT "abc\n', 2, 9, /unterminated quoted string/],
     ['unknown directive', '$TTL 1\n$FOO bar\n', 2, 1, /unknown directive '\$FOO'/],
     ['directive without argument', '$TTL\n', 1, 5, /expected a TTL after \$TTL, found the end of the line/],
-    ['directive with extra tokens', '$ORIGIN a. b.\n', 1, 12, /expected the end of the line after \$ORIGIN, found 'b\.'/],
+    [
+      'directive with extra tokens',
+      '$ORIGIN a. b.\n',
+      1,
+      12,
+      /expected the end of the line after \$ORIGIN, found 'b\.'/,
+    ],
     ['bad $TTL', '$TTL 1x\n', 1, 6, /bad TTL '1x'/],
     ['bad record TTL', 'www 1h30 A 192.0.2.1\n', 1, 5, /bad TTL '1h30'/],
     ['no TTL at all', 'www A 192.0.2.1\n', 1, 5, /no TTL/],
     ['no owner yet', '  A 192.0.2.1\n', 1, 3, /no owner name/],
-    ['class mismatch', '$TTL 1\na IN A 192.0.2.1\nb CH TXT x\n', 3, 3, /class CH differs from the zone's class IN/],
+    [
+      'class mismatch',
+      '$TTL 1\na IN A 192.0.2.1\nb CH TXT x\n',
+      3,
+      3,
+      /class CH differs from the zone's class IN/,
+    ],
     ['meta type', '$TTL 1\nwww IN ANY \\# 0\n', 2, 8, /type ANY is a query or meta type/],
     ['transfer type', '$TTL 1\nwww AXFR \\# 0\n', 2, 5, /type AXFR is a query or meta type/],
-    ['bad $GENERATE range', '$TTL 1\n$GENERATE 5-1 h$ A 10.0.0.$\n', 2, 11, /bad \$GENERATE: range '5-1' ends before it starts/],
-    ['bad $GENERATE modifier', '$TTL 1\n$GENERATE 1-2 h${1,2,q} A 10.0.0.$\n', 2, 15, /bad \$GENERATE: expected \$\{offset/],
-    ['bad $GENERATE rdata', '$TTL 1\n$GENERATE 250-256 h$ A 10.0.0.$\n', 2, 24, /\$GENERATE iteration 256: bad A rdata/],
+    [
+      'bad $GENERATE range',
+      '$TTL 1\n$GENERATE 5-1 h$ A 10.0.0.$\n',
+      2,
+      11,
+      /bad \$GENERATE: range '5-1' ends before it starts/,
+    ],
+    [
+      'bad $GENERATE modifier',
+      '$TTL 1\n$GENERATE 1-2 h${1,2,q} A 10.0.0.$\n',
+      2,
+      15,
+      /bad \$GENERATE: expected \$\{offset/,
+    ],
+    [
+      'bad $GENERATE rdata',
+      '$TTL 1\n$GENERATE 250-256 h$ A 10.0.0.$\n',
+      2,
+      24,
+      /\$GENERATE iteration 256: bad A rdata/,
+    ],
   ];
   it.each(cases)('%s', (_what, text, line, column, reason) => {
     const err = zoneError(text);
@@ -248,10 +330,20 @@ describe('errors carry file, line, column and say what was expected', () => {
   });
 
   it('relative names without an origin', () => {
-    expect(zoneError('$TTL 1\nwww A 192.0.2.1\n', {})).toMatchObject({ line: 2, column: 1, reason: expect.stringMatching(/relative owner name 'www' but no origin/) });
-    expect(zoneError('$TTL 1\nwww. MX 10 mail\n', {})).toMatchObject({ line: 2, column: 12, reason: expect.stringMatching(/relative name 'mail' but no origin/) });
+    expect(zoneError('$TTL 1\nwww A 192.0.2.1\n', {})).toMatchObject({
+      line: 2,
+      column: 1,
+      reason: expect.stringMatching(/relative owner name 'www' but no origin/),
+    });
+    expect(zoneError('$TTL 1\nwww. MX 10 mail\n', {})).toMatchObject({
+      line: 2,
+      column: 12,
+      reason: expect.stringMatching(/relative name 'mail' but no origin/),
+    });
     expect(zoneError('$ORIGIN sub\n', {})).toMatchObject({ line: 1, column: 9 });
-    expect(read('$TTL 1\n$ORIGIN example.\nwww MX 10 mail\n', {})).toEqual(['www.example. 1 IN MX {"preference":10,"exchange":"mail.example."}']);
+    expect(read('$TTL 1\n$ORIGIN example.\nwww MX 10 mail\n', {})).toEqual([
+      'www.example. 1 IN MX {"preference":10,"exchange":"mail.example."}',
+    ]);
   });
 
   it('records outside the zone, when asked', () => {
@@ -261,7 +353,9 @@ describe('errors carry file, line, column and say what was expected', () => {
       column: 1,
       reason: 'owner www.example.net. is outside the zone example.org.',
     });
-    expect(zoneError('$TTL 1\n$GENERATE 1-2 h$.net. A 10.0.0.1\n', options).reason).toMatch(/outside the zone/);
+    expect(zoneError('$TTL 1\n$GENERATE 1-2 h$.net. A 10.0.0.1\n', options).reason).toMatch(
+      /outside the zone/,
+    );
     expect(read('$TTL 1\nwww.example.net. A 192.0.2.1\n')).toHaveLength(1);
   });
 

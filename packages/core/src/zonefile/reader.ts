@@ -20,7 +20,14 @@
  */
 import { createReadStream, readFileSync, type ReadStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { MnemonicError, classToNumber, classToString, recordTypeToString, typeToNumber, typeToString } from '../wire/constants.js';
+import {
+  MnemonicError,
+  classToNumber,
+  classToString,
+  recordTypeToString,
+  typeToNumber,
+  typeToString,
+} from '../wire/constants.js';
 import { NameError, isSubdomain, parseName } from '../wire/name.js';
 import { rdataFromText } from '../wire/presentation/rdata-text.js';
 import { PresentationError, type TextToken } from '../wire/presentation/token.js';
@@ -70,7 +77,9 @@ const DOT = 0x2e;
 const BACKSLASH = 0x5c;
 
 /** Types that exist only in queries or as message meta-data and so cannot be zone data. */
-const META_TYPES: ReadonlySet<number> = new Set([41 /* OPT */, 249 /* TKEY */, 250 /* TSIG */, 251, 252, 253, 254, 255]);
+const META_TYPES: ReadonlySet<number> = new Set([
+  41 /* OPT */, 249 /* TKEY */, 250 /* TSIG */, 251, 252, 253, 254, 255,
+]);
 const SOA = 6;
 
 /** Where a `$INCLUDE` named its file, for errors about opening it. */
@@ -151,13 +160,15 @@ class ZoneParser {
       try {
         this.zoneOrigin = parseName(options.origin);
       } catch (err) {
-        if (err instanceof NameError) throw new ZoneFileError(`bad origin option: ${err.message}`, rootFile, 0, 0);
+        if (err instanceof NameError)
+          throw new ZoneFileError(`bad origin option: ${err.message}`, rootFile, 0, 0);
         throw err;
       }
     }
     if (options.class !== undefined) {
       const cls = this.classOf(options.class);
-      if (cls === undefined) throw new ZoneFileError(`bad class option ${quoteForMessage(options.class)}`, rootFile, 0, 0);
+      if (cls === undefined)
+        throw new ZoneFileError(`bad class option ${quoteForMessage(options.class)}`, rootFile, 0, 0);
       this.zoneClass = cls;
     }
     // The drivers give the root source its input; the opener serves $INCLUDEs.
@@ -202,7 +213,11 @@ class ZoneParser {
     let owner: string;
     if (lexed.ownerOmitted) {
       if (source.owner === undefined) {
-        throw this.fail(source, tokens[0], 'no owner name: the line begins with whitespace, which means "same owner as the record before", but there is none');
+        throw this.fail(
+          source,
+          tokens[0],
+          'no owner name: the line begins with whitespace, which means "same owner as the record before", but there is none',
+        );
       }
       owner = source.owner;
     } else {
@@ -240,7 +255,11 @@ class ZoneParser {
       } else if (this.options.defaultTtl !== undefined) {
         ttl = this.options.defaultTtl;
       } else {
-        throw this.fail(source, typeToken, 'no TTL: expected a TTL on this record, a $TTL before it, or an earlier record with a TTL');
+        throw this.fail(
+          source,
+          typeToken,
+          'no TTL: expected a TTL on this record, a $TTL before it, or an earlier record with a TTL',
+        );
       }
     } else if (!explicitTtl && this.defaultTtlKnown) {
       this.ttl = this.defaultTtl;
@@ -268,7 +287,8 @@ class ZoneParser {
     }
     if (t !== undefined && !t.quoted && isDigit(t.text.charCodeAt(0))) {
       const value = tryParseTtl(t.text);
-      if (typeof value === 'string') throw this.fail(source, t, `bad TTL ${quoteForMessage(t.text)}: ${value}`);
+      if (typeof value === 'string')
+        throw this.fail(source, t, `bad TTL ${quoteForMessage(t.text)}: ${value}`);
       ttl = limitTtl(value);
       t = tokens[++i];
     }
@@ -280,7 +300,11 @@ class ZoneParser {
       }
     }
     if (t === undefined) {
-      throw this.failAfter(source, tokens[tokens.length - 1], `expected ${expectedHeader(cls, ttl)}, found the end of the record`);
+      throw this.failAfter(
+        source,
+        tokens[tokens.length - 1],
+        `expected ${expectedHeader(cls, ttl)}, found the end of the record`,
+      );
     }
     const type = t.quoted ? -1 : typeNumber(t.text);
     if (type < 0) {
@@ -288,7 +312,11 @@ class ZoneParser {
       throw this.fail(source, t, `expected ${expectedHeader(cls, ttl)}, found ${found}`);
     }
     if (META_TYPES.has(type)) {
-      throw this.fail(source, t, `type ${typeToString(type)} is a query or meta type and cannot appear in a zone file`);
+      throw this.fail(
+        source,
+        t,
+        `type ${typeToString(type)} is a query or meta type and cannot appear in a zone file`,
+      );
     }
     this.headerClass = cls;
     this.headerClassToken = clsToken;
@@ -306,7 +334,11 @@ class ZoneParser {
     }
     this.zoneClass ??= stated;
     if (stated !== this.zoneClass) {
-      throw this.fail(source, this.headerClassToken!, `class ${stated} differs from the zone's class ${this.zoneClass}`);
+      throw this.fail(
+        source,
+        this.headerClassToken!,
+        `class ${stated} differs from the zone's class ${this.zoneClass}`,
+      );
     }
     return stated;
   }
@@ -346,7 +378,11 @@ class ZoneParser {
       const prefix = context === undefined ? '' : `${context}: `;
       if (origin === undefined && parsesWithRootOrigin(mnemonic, tokens)) {
         const what = at === undefined ? 'a relative name' : `relative name ${quoteForMessage(at.text)}`;
-        throw this.fail(source, at ?? typeToken, `${prefix}${what} but no origin: set $ORIGIN or the origin option`);
+        throw this.fail(
+          source,
+          at ?? typeToken,
+          `${prefix}${what} but no origin: set $ORIGIN or the origin option`,
+        );
       }
       const reason = `${prefix}bad ${typeToString(type)} rdata: ${err.message}`;
       if (at !== undefined) throw this.fail(source, at, reason);
@@ -366,7 +402,8 @@ class ZoneParser {
       case '$TTL': {
         const arg = this.argument(tokens, 1, source, 'a TTL after $TTL');
         const value = tryParseTtl(arg.text);
-        if (typeof value === 'string') throw this.fail(source, arg, `bad TTL ${quoteForMessage(arg.text)}: ${value}`);
+        if (typeof value === 'string')
+          throw this.fail(source, arg, `bad TTL ${quoteForMessage(arg.text)}: ${value}`);
         this.expectEnd(tokens, 2, source, '$TTL');
         this.ttl = limitTtl(value);
         this.defaultTtl = this.ttl;
@@ -382,29 +419,54 @@ class ZoneParser {
       case '$DATE': {
         // BIND reads $DATE (the time a cache dump was written) and uses it only to age cache TTLs.
         const arg = this.argument(tokens, 1, source, 'a time YYYYMMDDHHMMSS after $DATE');
-        if (!/^\d{14}$/.test(arg.text)) throw this.fail(source, arg, `expected a time YYYYMMDDHHMMSS after $DATE, found ${quoteForMessage(arg.text)}`);
+        if (!/^\d{14}$/.test(arg.text))
+          throw this.fail(
+            source,
+            arg,
+            `expected a time YYYYMMDDHHMMSS after $DATE, found ${quoteForMessage(arg.text)}`,
+          );
         this.expectEnd(tokens, 2, source, '$DATE');
         return;
       }
       default:
-        throw this.fail(source, keyword, `unknown directive ${quoteForMessage(keyword.text)}: expected $ORIGIN, $TTL, $INCLUDE or $GENERATE`);
+        throw this.fail(
+          source,
+          keyword,
+          `unknown directive ${quoteForMessage(keyword.text)}: expected $ORIGIN, $TTL, $INCLUDE or $GENERATE`,
+        );
     }
   }
 
   private include(tokens: TextToken[], source: Source): void {
     const fileToken = tokens[1];
-    if (fileToken === undefined) throw this.failAfter(source, tokens[0], 'expected a file name after $INCLUDE');
+    if (fileToken === undefined)
+      throw this.failAfter(source, tokens[0], 'expected a file name after $INCLUDE');
     let origin = source.origin;
-    if (tokens.length > 2) origin = this.name(this.argument(tokens, 2, source, 'an origin'), source.origin, source, '$INCLUDE origin');
+    if (tokens.length > 2)
+      origin = this.name(
+        this.argument(tokens, 2, source, 'an origin'),
+        source.origin,
+        source,
+        '$INCLUDE origin',
+      );
     this.expectEnd(tokens, 3, source, '$INCLUDE');
     const path = resolve(source.path === undefined ? process.cwd() : dirname(source.path), fileToken.text);
     if (this.sources.some((s) => s.path === path)) {
-      throw this.fail(source, fileToken, `$INCLUDE loop: ${quoteForMessage(fileToken.text)} is already being read`);
+      throw this.fail(
+        source,
+        fileToken,
+        `$INCLUDE loop: ${quoteForMessage(fileToken.text)} is already being read`,
+      );
     }
     if (this.sources.length >= MAX_INCLUDE_DEPTH) {
       throw this.fail(source, fileToken, `$INCLUDE nested more than ${MAX_INCLUDE_DEPTH} deep`);
     }
-    const site: IncludeSite = { file: source.file, line: fileToken.line ?? 0, column: fileToken.column ?? 0, name: fileToken.text };
+    const site: IncludeSite = {
+      file: source.file,
+      line: fileToken.line ?? 0,
+      column: fileToken.column ?? 0,
+      name: fileToken.text,
+    };
     const included = newSource(path, path, origin, source.owner, site);
     this.sources.push(included);
     this.open(included);
@@ -417,12 +479,19 @@ class ZoneParser {
     const lhs = this.generateSyntax(source, lhsToken, () => GenerateTemplate.compile(lhsToken.text));
     const typeIndex = this.header(tokens, 3, source);
     const rhsTokens = tokens.slice(typeIndex + 1);
-    if (rhsTokens.length === 0) throw this.failAfter(source, tokens[typeIndex], 'expected the $GENERATE rdata template, found the end of the line');
+    if (rhsTokens.length === 0)
+      throw this.failAfter(
+        source,
+        tokens[typeIndex],
+        'expected the $GENERATE rdata template, found the end of the line',
+      );
     // BIND's form is one token; a quoted one is read again as rdata text after expansion,
     // with \" unescaped as BIND's lexer does. Several tokens (an extension BIND rejects, as
     // CoreDNS accepts them) are expanded one by one.
     const relex = rhsTokens.length === 1 && rhsTokens[0].quoted;
-    const rhs = rhsTokens.map((t) => this.generateSyntax(source, t, () => GenerateTemplate.compile(relex ? unescapeQuotes(t.text) : t.text)));
+    const rhs = rhsTokens.map((t) =>
+      this.generateSyntax(source, t, () => GenerateTemplate.compile(relex ? unescapeQuotes(t.text) : t.text)),
+    );
 
     const cls = this.recordClass(source);
     if (this.headerTtl >= 0) {
@@ -432,7 +501,11 @@ class ZoneParser {
     let ttl = this.ttl;
     if (!this.ttlKnown && !this.defaultTtlKnown) {
       if (this.options.defaultTtl === undefined) {
-        throw this.fail(source, tokens[typeIndex], 'no TTL: expected a TTL on this $GENERATE or a $TTL before it');
+        throw this.fail(
+          source,
+          tokens[typeIndex],
+          'no TTL: expected a TTL on this $GENERATE or a $TTL before it',
+        );
       }
       ttl = this.options.defaultTtl;
     } else if (this.headerTtl < 0 && this.defaultTtlKnown) {
@@ -476,9 +549,15 @@ class ZoneParser {
         throw err;
       }
       // Errors point at the template token, not into the expanded text.
-      tokens = lines.length === 0 ? [] : lines.flat().map((t) => ({ text: t.text, quoted: t.quoted, line: at.line, column: at.column }));
+      tokens =
+        lines.length === 0
+          ? []
+          : lines.flat().map((t) => ({ text: t.text, quoted: t.quoted, line: at.line, column: at.column }));
     } else {
-      tokens = g.rhsTokens.map((t, k) => ({ ...t, text: this.generateSyntax(g.source, t, () => g.rhs[k].expand(value)) }));
+      tokens = g.rhsTokens.map((t, k) => ({
+        ...t,
+        text: this.generateSyntax(g.source, t, () => g.rhs[k].expand(value)),
+      }));
     }
     const data = this.rdata(g.type, tokens, g.origin, g.source, g.rhsTokens[0], context);
     return { name: owner, type: recordTypeToString(g.type), class: g.class, ttl: g.ttl, data } as ZoneRecord;
@@ -497,18 +576,27 @@ class ZoneParser {
   private name(token: TextToken, origin: string | undefined, source: Source, what: string): string {
     const text = token.text;
     if (origin === undefined && !isAbsoluteName(text)) {
-      throw this.fail(source, token, `relative ${what} ${quoteForMessage(text)} but no origin: set $ORIGIN or the origin option`);
+      throw this.fail(
+        source,
+        token,
+        `relative ${what} ${quoteForMessage(text)} but no origin: set $ORIGIN or the origin option`,
+      );
     }
     try {
       return parseName(text, origin);
     } catch (err) {
-      if (err instanceof NameError) throw this.fail(source, token, `bad ${what} ${quoteForMessage(text)}: ${err.message}`);
+      if (err instanceof NameError)
+        throw this.fail(source, token, `bad ${what} ${quoteForMessage(text)}: ${err.message}`);
       throw err;
     }
   }
 
   private checkInZone(owner: string, source: Source, at: TextToken): void {
-    if (this.options.rejectOutOfZone && this.zoneOrigin !== undefined && !isSubdomain(owner, this.zoneOrigin)) {
+    if (
+      this.options.rejectOutOfZone &&
+      this.zoneOrigin !== undefined &&
+      !isSubdomain(owner, this.zoneOrigin)
+    ) {
       throw this.fail(source, at, `owner ${owner} is outside the zone ${this.zoneOrigin}`);
     }
   }
@@ -516,14 +604,20 @@ class ZoneParser {
   /** tokens[i], which must exist and not be quoted. */
   private argument(tokens: TextToken[], i: number, source: Source, what: string): TextToken {
     const token = tokens[i];
-    if (token === undefined) throw this.failAfter(source, tokens[i - 1], `expected ${what}, found the end of the line`);
-    if (token.quoted) throw this.fail(source, token, `expected ${what}, found a quoted string "${token.text}"`);
+    if (token === undefined)
+      throw this.failAfter(source, tokens[i - 1], `expected ${what}, found the end of the line`);
+    if (token.quoted)
+      throw this.fail(source, token, `expected ${what}, found a quoted string "${token.text}"`);
     return token;
   }
 
   private expectEnd(tokens: TextToken[], i: number, source: Source, directive: string): void {
     if (i < tokens.length) {
-      throw this.fail(source, tokens[i], `expected the end of the line after ${directive}, found ${quoteForMessage(tokens[i].text)}`);
+      throw this.fail(
+        source,
+        tokens[i],
+        `expected the end of the line after ${directive}, found ${quoteForMessage(tokens[i].text)}`,
+      );
     }
   }
 
@@ -560,7 +654,16 @@ function newSource(
   owner: string | undefined,
   includedAt: IncludeSite | undefined,
 ): Source {
-  return { file, path, lexer: new ZoneLexer(file), origin, owner, includedAt, stream: undefined, chunks: undefined };
+  return {
+    file,
+    path,
+    lexer: new ZoneLexer(file),
+    origin,
+    owner,
+    includedAt,
+    stream: undefined,
+    chunks: undefined,
+  };
 }
 
 function isDigit(c: number): boolean {
@@ -612,7 +715,9 @@ function unescapeQuotes(text: string): string {
 }
 
 function systemErrorCode(err: unknown): string | undefined {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' ? (err as NodeJS.ErrnoException).code : undefined;
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string'
+    ? (err as NodeJS.ErrnoException).code
+    : undefined;
 }
 
 /** A ZoneFileError for a source that cannot be read. */
@@ -621,7 +726,12 @@ function readError(source: Source, err: unknown): ZoneFileError | undefined {
   if (code === undefined) return undefined;
   const site = source.includedAt;
   if (site === undefined) {
-    return new ZoneFileError(code === 'ENOENT' ? 'zone file not found' : `cannot read the zone file: ${(err as Error).message}`, source.file, 0, 0);
+    return new ZoneFileError(
+      code === 'ENOENT' ? 'zone file not found' : `cannot read the zone file: ${(err as Error).message}`,
+      source.file,
+      0,
+      0,
+    );
   }
   const reason =
     code === 'ENOENT'
@@ -727,7 +837,8 @@ class RecordIterator implements AsyncIterableIterator<ZoneRecord> {
   }
 
   next(): Promise<IteratorResult<ZoneRecord>> {
-    if (this.index < this.batch.length) return Promise.resolve({ value: this.batch[this.index++], done: false });
+    if (this.index < this.batch.length)
+      return Promise.resolve({ value: this.batch[this.index++], done: false });
     return this.refill();
   }
 

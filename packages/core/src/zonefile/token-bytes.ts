@@ -9,7 +9,10 @@
 const BACKSLASH = 0x5c;
 
 /** `\DDD` for each byte value. */
-const DECIMAL_ESCAPE: readonly string[] = Array.from({ length: 256 }, (_, b) => `\\${b.toString().padStart(3, '0')}`);
+const DECIMAL_ESCAPE: readonly string[] = Array.from(
+  { length: 256 },
+  (_, b) => `\\${b.toString().padStart(3, '0')}`,
+);
 
 /** Whether a byte stands for itself in token text. */
 export function isPrintableByte(b: number): boolean {

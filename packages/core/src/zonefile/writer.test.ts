@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nameWireLength } from '../wire/name.js';
-import { TYPED_TYPE_NAMES, arbName, arbRecordOf, arbUnknownRecord } from '../wire/test-support/arbitraries.js';
+import {
+  TYPED_TYPE_NAMES,
+  arbName,
+  arbRecordOf,
+  arbUnknownRecord,
+} from '../wire/test-support/arbitraries.js';
 import { parseZone, type ZoneRecord } from './reader.js';
 import { formatZone, relativeName, writeZone } from './writer.js';
 
@@ -18,7 +23,11 @@ const arbZoneRecord: fc.Arbitrary<ZoneRecord> = fc.oneof(
  * origin is given) some owners below it so that relative names get written.
  */
 const arbZone = fc
-  .tuple(fc.array(arbZoneRecord, { minLength: 1, maxLength: 12 }), arbName, fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }))
+  .tuple(
+    fc.array(arbZoneRecord, { minLength: 1, maxLength: 12 }),
+    arbName,
+    fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+  )
   .map(([records, origin, under]) => {
     const cls = records[0].class;
     const zone = records.map((r, i) => {
@@ -32,8 +41,28 @@ const arbZone = fc
 describe('writeZone', () => {
   it('prints one record a line, with $ORIGIN and relative names when asked', () => {
     const zone: ZoneRecord[] = [
-      { name: 'example.org.', type: 'SOA', class: 'IN', ttl: 300, data: { mname: 'ns.example.org.', rname: 'h.example.net.', serial: 1, refresh: 2, retry: 3, expire: 4, minimum: 5 } },
-      { name: 'www.example.org.', type: 'MX', class: 'IN', ttl: 60, data: { preference: 10, exchange: 'mail.example.org.' } },
+      {
+        name: 'example.org.',
+        type: 'SOA',
+        class: 'IN',
+        ttl: 300,
+        data: {
+          mname: 'ns.example.org.',
+          rname: 'h.example.net.',
+          serial: 1,
+          refresh: 2,
+          retry: 3,
+          expire: 4,
+          minimum: 5,
+        },
+      },
+      {
+        name: 'www.example.org.',
+        type: 'MX',
+        class: 'IN',
+        ttl: 60,
+        data: { preference: 10, exchange: 'mail.example.org.' },
+      },
       { name: 'WWW.Example.ORG.', type: 'CNAME', class: 'IN', ttl: 60, data: 'a\\.b.example.org.' },
     ];
     expect(writeZone(zone, { origin: 'example.org' }).split('\n')).toEqual([

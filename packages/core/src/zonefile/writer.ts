@@ -23,7 +23,10 @@ const BACKSLASH = 0x5c;
  * The lines of the master file, each ending in a newline, for streaming large zones.
  * Throws PresentationError for a record whose data cannot be printed, NameError for a bad origin.
  */
-export function* formatZone(records: Iterable<ZoneRecord>, options: WriteZoneOptions = {}): Generator<string> {
+export function* formatZone(
+  records: Iterable<ZoneRecord>,
+  options: WriteZoneOptions = {},
+): Generator<string> {
   if (options.origin === undefined) {
     for (const rr of records) yield recordToText(rr) + '\n';
     return;
@@ -34,7 +37,8 @@ export function* formatZone(records: Iterable<ZoneRecord>, options: WriteZoneOpt
     let line = recordToText(relativeRecord(rr, origin));
     // Data without a typed text form is printed as RFC 3597 hex of its wire form, which
     // would encode the relative spellings as labels: print the original data then.
-    if (line.includes(GENERIC_RDATA)) line = recordToText({ ...rr, name: relativeName(rr.name, origin) } as ZoneRecord);
+    if (line.includes(GENERIC_RDATA))
+      line = recordToText({ ...rr, name: relativeName(rr.name, origin) } as ZoneRecord);
     yield line + '\n';
   }
 }
@@ -56,7 +60,8 @@ export function relativeName(name: string, origin: string): string {
   if (name === origin) return '@';
   if (origin === '.') return name === '.' ? '@' : name.slice(0, -1);
   const cut = name.length - origin.length - 1;
-  if (cut < 1 || !name.endsWith(origin) || name.charCodeAt(cut) !== DOT || !isSubdomain(name, origin)) return name;
+  if (cut < 1 || !name.endsWith(origin) || name.charCodeAt(cut) !== DOT || !isSubdomain(name, origin))
+    return name;
   // The dot before the origin must separate labels, not be an escaped `\.` inside one.
   let backslashes = 0;
   for (let j = cut - 1; j >= 0 && name.charCodeAt(j) === BACKSLASH; j--) backslashes++;
