@@ -131,6 +131,26 @@ describe('TTL, class and type', () => {
     ).toEqual(['99', '60', '60']);
   });
 
+  it('gives an RRset the TTL of its first record within a run of lines for one owner, as BIND does', () => {
+    const text =
+      '$TTL 300\na 100 A 192.0.2.1\n  200 A 192.0.2.2\n  AAAA ::1\n' +
+      'a 50 A 192.0.2.3\nb A 192.0.2.4\na 60 A 192.0.2.5\n' +
+      's 10 RRSIG A 13 2 10 20300101000000 20200101000000 1 a. AAAA\n  20 RRSIG MX 13 2 10 20300101000000 20200101000000 1 a. AAAA\n  30 RRSIG A 13 2 10 20300101000000 20200101000000 1 a. AAAA\n';
+    expect(read(text).map((s) => s.split(' ').slice(0, 4).join(' '))).toEqual([
+      'a.example.org. 100 IN A',
+      'a.example.org. 100 IN A',
+      'a.example.org. 300 IN AAAA',
+      'a.example.org. 100 IN A',
+      'b.example.org. 300 IN A',
+      // a new run of lines for the owner: the stated TTL stays. (BIND's database, which then
+      // merges the two runs into one RRset, gives it the newer TTL; that is the zone store's job.)
+      'a.example.org. 60 IN A',
+      's.example.org. 10 IN RRSIG',
+      's.example.org. 20 IN RRSIG',
+      's.example.org. 10 IN RRSIG',
+    ]);
+  });
+
   it('treats TTLs above 2^31-1 as zero (RFC 2181)', () => {
     expect(
       read('a 2147483648 A 192.0.2.1\n$TTL 4294967295\nb A 192.0.2.2\n').map((s) => s.split(' ')[1]),

@@ -32,7 +32,7 @@ import { NameError, isSubdomain, parseName } from '../wire/name.js';
 import { rdataFromText } from '../wire/presentation/rdata-text.js';
 import { PresentationError, type TextToken } from '../wire/presentation/token.js';
 import { tryParseTtl } from '../wire/presentation/ttl.js';
-import type { RecordData, SoaData, TypedRecord, UnknownRecord } from '../wire/types.js';
+import type { RecordData, RrsigData, SoaData, TypedRecord, UnknownRecord } from '../wire/types.js';
 import { ZoneFileError, quoteForMessage } from './errors.js';
 import { GenerateSyntaxError, GenerateTemplate, parseGenerateRange } from './generate.js';
 import { ZoneLexer, tokenize, type LexedRecord } from './lexer.js';
@@ -81,6 +81,7 @@ const META_TYPES: ReadonlySet<number> = new Set([
   41 /* OPT */, 249 /* TKEY */, 250 /* TSIG */, 251, 252, 253, 254, 255,
 ]);
 const SOA = 6;
+const RRSIG = 46;
 
 /** Where a `$INCLUDE` named its file, for errors about opening it. */
 interface IncludeSite {
@@ -142,6 +143,9 @@ class ZoneParser {
   private defaultTtl = 0;
   private defaultTtlKnown = false;
   private generation: Generation | undefined;
+  /** owner of the current run of lines, and the TTL of each RRset seen in it (see rrsetTtl) */
+  private runOwner: string | undefined;
+  private readonly runTtls = new Map<number, number>();
   private readonly classMemo = new Map<string, string | null>();
 
   // Results of `header`, kept in fields so the per-record path allocates no result object.
@@ -194,6 +198,7 @@ class ZoneParser {
         if (!source.lexer.done) return NEED_INPUT;
         source.stream?.destroy();
         this.sources.pop();
+        this.runOwner = undefined;
         continue;
       }
       const record = this.record(lexed, source);
@@ -265,7 +270,34 @@ class ZoneParser {
       this.ttl = this.defaultTtl;
       ttl = this.ttl;
     }
-    return { name: owner, type, class: cls, ttl, data } as ZoneRecord;
+    return {
+      name: owner,
+      type,
+      class: cls,
+      ttl: this.rrsetTtl(owner, this.headerType, data, ttl),
+      data,
+    } as ZoneRecord;
+  }
+
+  /**
+   * RFC 2181 section 5.2: the records of an RRset share one TTL. Like BIND, a record whose
+   * TTL differs from an earlier record of the same RRset in the same run of lines for one
+   * owner (case-sensitively equal, no $INCLUDE in between) takes the earlier TTL, which also
+   * becomes the "last TTL" for what follows. RRSIGs form one set per covered type.
+   */
+  private rrsetTtl(owner: string, type: number, data: RecordData, ttl: number): number {
+    if (owner !== this.runOwner) {
+      this.runOwner = owner;
+      this.runTtls.clear();
+    }
+    const key = type === RRSIG ? type + typeNumber((data as RrsigData).typeCovered) * 0x10000 : type;
+    const prior = this.runTtls.get(key);
+    if (prior === undefined) {
+      this.runTtls.set(key, ttl);
+      return ttl;
+    }
+    if (prior !== ttl) this.ttl = prior;
+    return prior;
   }
 
   /**
@@ -467,6 +499,7 @@ class ZoneParser {
       column: fileToken.column ?? 0,
       name: fileToken.text,
     };
+    this.runOwner = undefined;
     const included = newSource(path, path, origin, source.owner, site);
     this.sources.push(included);
     this.open(included);

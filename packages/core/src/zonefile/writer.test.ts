@@ -19,8 +19,8 @@ const arbZoneRecord: fc.Arbitrary<ZoneRecord> = fc.oneof(
 );
 
 /**
- * A zone as a reader returns it: one class throughout, TTLs within 2^31-1, and (when an
- * origin is given) some owners below it so that relative names get written.
+ * A zone as a reader returns it: one class throughout, TTLs within 2^31-1 and equal within
+ * an RRset, and some owners below the origin so that relative names get written.
  */
 const arbZone = fc
   .tuple(
@@ -30,10 +30,15 @@ const arbZone = fc
   )
   .map(([records, origin, under]) => {
     const cls = records[0].class;
+    // RFC 2181 5.2: one TTL per RRset (the reader, like BIND, unifies them otherwise)
+    const rrsetTtl = new Map<string, number>();
     const zone = records.map((r, i) => {
       const below = `h${i}.${origin === '.' ? '' : origin}`;
       const name = under[i] && nameWireLength(origin) + 3 + String(i).length <= 255 ? below : r.name;
-      return { ...r, name, class: cls, ttl: r.ttl & 0x7fffffff } as ZoneRecord;
+      const set = `${name} ${r.type} ${r.type === 'RRSIG' ? r.data.typeCovered : ''}`;
+      const ttl = rrsetTtl.get(set) ?? r.ttl & 0x7fffffff;
+      rrsetTtl.set(set, ttl);
+      return { ...r, name, class: cls, ttl } as ZoneRecord;
     });
     return { zone, origin };
   });
