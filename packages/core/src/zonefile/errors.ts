@@ -1,7 +1,9 @@
 /**
- * The one error the zone-file lexer, reader and writer throw for bad input. `reason` says
- * what was expected and what was found; `file`, `line` and `column` (both 1-based; the
- * column counts bytes) say where. `file` is undefined for text that came from no file.
+ * The one error the zone-file lexer and reader throw for bad input (zone text, a file that
+ * cannot be read, bad options). `reason` says what was expected and what was found; `file`,
+ * `line` and `column` (both 1-based; the column counts bytes) say where. `file` is undefined
+ * for text that came from no file; line and column are 0 when the error concerns a whole
+ * file (not found) or the options.
  */
 export class ZoneFileError extends Error {
   override readonly name = 'ZoneFileError';

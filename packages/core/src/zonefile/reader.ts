@@ -3,14 +3,20 @@
  * `$ORIGIN`, `$TTL`, `$INCLUDE file [origin]`, `$GENERATE`, `$DATE` (read and ignored, as
  * BIND does when loading a zone), `@`, relative names, owner/TTL/class carried forward,
  * TTL and class in either order, BIND's TTL units, `TYPEnnn`/`CLASSnnn` and `\#` rdata.
+ * Rdata text is read by wire/presentation (rdataFromText): types without typed rdata there
+ * (LOC, RP, URI, ...) are accepted in the RFC 3597 `\#` form only.
  *
  * TTL defaults follow BIND (RFC 2308 with RFC 1035 fallback): a record without a TTL gets
  * the last `$TTL`; before any `$TTL`, the last TTL stated explicitly on a record; before
  * either, an SOA takes its MINIMUM field and that becomes the default for what follows. A
  * record that still has none is an error, unless the caller gave `defaultTtl`. TTLs above
- * 2^31-1 become 0 (RFC 2181 section 8; BIND does the same).
+ * 2^31-1 become 0 (RFC 2181 section 8; BIND does the same). Within a run of lines for one
+ * owner, a record takes the TTL of the earlier record of its RRset (RFC 2181 section 5.2, as
+ * BIND's loader does).
  *
- * `$INCLUDE` paths are relative to the including file's directory. The included file starts
+ * `$INCLUDE` paths are relative to the including file's directory (named resolves them
+ * against its working directory; the two agree when that is the zone's directory). The
+ * included file starts
  * with the includer's origin (or the one given) and current owner; afterwards the includer's
  * origin and owner are back in force, while `$TTL` and TTL state carry over (as in BIND).
  *
