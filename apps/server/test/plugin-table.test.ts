@@ -20,7 +20,7 @@ describe('the generated plugin table', () => {
 
   it('keeps the relative order of CoreDNS plugin.cfg', () => {
     // CoreDNS's plugin.cfg order of the directives tsdns has so far.
-    const coredns = ['root', 'bind', 'debug', 'errors', 'log', 'whoami'];
+    const coredns = ['root', 'bind', 'debug', 'errors', 'log', 'file', 'whoami'];
     const ours = pluginTable.map((p) => p.directive).filter((d) => coredns.includes(d));
     expect(ours).toEqual(coredns.filter((d) => ours.includes(d)));
   });

@@ -6,6 +6,7 @@ import plugin_bind from '@tsdns/plugin-bind';
 import plugin_debug from '@tsdns/plugin-debug';
 import plugin_errors from '@tsdns/plugin-errors';
 import plugin_log from '@tsdns/plugin-log';
+import plugin_file from '@tsdns/plugin-file';
 import plugin_whoami from '@tsdns/plugin-whoami';
 
 /** A compiled-in plugin: its plugin.cfg directive, the package it came from, its definition. */
@@ -22,5 +23,6 @@ export const pluginTable: readonly PluginTableEntry[] = [
   { directive: 'debug', packageName: '@tsdns/plugin-debug', definition: plugin_debug },
   { directive: 'errors', packageName: '@tsdns/plugin-errors', definition: plugin_errors },
   { directive: 'log', packageName: '@tsdns/plugin-log', definition: plugin_log },
+  { directive: 'file', packageName: '@tsdns/plugin-file', definition: plugin_file },
   { directive: 'whoami', packageName: '@tsdns/plugin-whoami', definition: plugin_whoami },
 ];
