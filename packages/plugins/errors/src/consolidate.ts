@@ -1,5 +1,4 @@
-import type { Logger } from '@tsdns/core';
-import { formatGoDuration } from './duration.js';
+import { formatGoDuration, type Logger } from '@tsdns/core';
 
 export type ConsolidateLevel = 'warning' | 'error' | 'info' | 'debug';
 

@@ -1,6 +1,5 @@
-import type { Dispenser } from '@tsdns/core';
+import { DurationError, formatGoDuration, parseGoDuration, type Dispenser } from '@tsdns/core';
 import type { ConsolidateLevel, ConsolidateRule } from './consolidate.js';
-import { DurationError, formatGoDuration, parseGoDuration } from './duration.js';
 
 /** The errors plugin's configuration for one server block. */
 export interface ErrorsConfig {
