@@ -71,11 +71,12 @@ export function lookup(zone: Zone, qname: string, qtype: number, dnssec: boolean
     q.res.aa = false;
     return q.res;
   }
-  const visited: string[] = [];
+  // Owners of the CNAMEs followed so far; allocated only for a chain.
+  let visited: string[] | undefined;
   for (let hop = 1; ; hop++) {
     const target = step(q, name, key);
     if (target === undefined) break;
-    visited.push(key);
+    (visited ??= []).push(key);
     const targetKey = nameKey(target);
     if (!isSubdomain(targetKey, zone.originKey)) {
       q.res.chase = target;
@@ -295,19 +296,21 @@ function additionalTarget(r: ZoneRecord): string | undefined {
  * below a cut included; a target that only a wildcard matches gets synthesized records).
  */
 function addAdditional(q: Query): void {
-  const res = q.res;
-  // Allocated on the first target: most answers have none.
-  let seen: string[] | undefined;
-  for (const section of [res.answer, res.authority]) {
-    for (let i = 0; i < section.length; i++) {
-      const target = additionalTarget(section[i]);
-      if (target === undefined || target === '.') continue;
-      const key = nameKey(target);
-      if (!isSubdomain(key, q.zone.originKey) || seen?.includes(key)) continue;
-      (seen ??= []).push(key);
-      addAddresses(q, target, key, section[i].type);
-    }
+  const seen = addAdditionalFor(q, q.res.answer, undefined);
+  addAdditionalFor(q, q.res.authority, seen);
+}
+
+/** Returns the target names handled so far; allocated on the first, as most answers have none. */
+function addAdditionalFor(q: Query, section: ZoneRecord[], seen: string[] | undefined): string[] | undefined {
+  for (let i = 0; i < section.length; i++) {
+    const target = additionalTarget(section[i]);
+    if (target === undefined || target === '.') continue;
+    const key = nameKey(target);
+    if (!isSubdomain(key, q.zone.originKey) || seen?.includes(key)) continue;
+    (seen ??= []).push(key);
+    addAddresses(q, target, key, section[i].type);
   }
+  return seen;
 }
 
 function addAddresses(q: Query, target: string, key: string, pointer: string): void {
