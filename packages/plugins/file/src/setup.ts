@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { Fallthrough, parseFallthrough, parseGoDuration, zonesOf, type Controller } from '@tsdns/core';
+import { Fallthrough, parseGoDuration, zonesOf, type Controller, type Dispenser } from '@tsdns/core';
 
 /** How often a zone file is checked for a new serial unless `reload` says otherwise (CoreDNS's). */
 export const DEFAULT_RELOAD_MS = 60_000;
@@ -25,6 +25,9 @@ export interface FileConfig {
   readonly fallthrough: Fallthrough;
 }
 
+/** What parseFile needs of the Controller: its token walker, the block's zones and `root`. */
+export type FileSetupContext = Dispenser & Pick<Controller, 'zones'> & { readonly config: Pick<Controller['config'], 'root'> };
+
 /** Whether `text` is a valid `transfer to` target. */
 export function isTransferTarget(text: string): boolean {
   if (text === '*') return true;
@@ -48,7 +51,7 @@ export function isTransferTarget(text: string): boolean {
  * accepted and ignored, as current CoreDNS does: out-of-zone CNAME targets are always
  * left to the client.
  */
-export function parseFile(c: Controller): FileConfig {
+export function parseFile(c: FileSetupContext): FileConfig {
   const directives: FileDirective[] = [];
   let fallthrough = Fallthrough.none;
   while (c.next()) {
@@ -102,9 +105,13 @@ export function parseFile(c: Controller): FileConfig {
           // Kept for old Corefiles: CoreDNS has ignored it since upstream lookups became implicit.
           c.remainingArgs();
           break;
-        case 'fallthrough':
-          fallthrough = parseFallthrough(c);
+        case 'fallthrough': {
+          const args = c.remainingArgs();
+          const f = Fallthrough.fromArgs(args);
+          if (f === undefined) throw c.err(`fallthrough: invalid zone in '${args.join(' ')}'`);
+          fallthrough = f;
           break;
+        }
         default:
           throw c.err(`unknown property '${c.val()}'`);
       }

@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// Authoritative zone benchmark: writes a zone of 1,000,000 records (hosts with A/AAAA, CNAMEs,
+// MX, TXT, delegations with glue, wildcards and empty non-terminals), loads it with the
+// built file plugin (reader + core's Zone, sealed), and prints the load time, the heap the
+// zone retains per record and the process's peak RSS; then times in-process lookups of a
+// mix of existing names, NXDOMAINs and wildcard matches. Reference from the same run, when
+// installed: knotd loading the same file (time until it answers the SOA, and its RSS).
+//
+//   node --expose-gc tooling/bench/file.mjs [--records N] [--rounds N]
+//   (build first: packages/core and packages/plugins/file, `tsc -p tsconfig.build.json`)
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { once } from 'node:events';
+
+if (typeof globalThis.gc !== 'function') {
+  // Retained heap can only be measured after a full collection.
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  process.exit(r.status ?? 1);
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+async function load(path) {
+  try {
+    return await import(pathToFileURL(resolve(here, path)).href);
+  } catch (e) {
+    console.error(`cannot load ${path} (${e.message}); build packages/core and packages/plugins/file first`);
+    process.exit(1);
+  }
+}
+const { loadZone } = await load('../../packages/plugins/file/dist/index.js');
+const { typeToNumber } = await load('../../packages/core/dist/index.js');
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i < 0 ? dflt : Number(argv[i + 1]);
+};
+const RECORDS = opt('records', 1_000_000);
+const ROUNDS = opt('rounds', 3);
+const ORIGIN = 'bench.example.';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+/** Writes the zone and returns its record count and some names to query. */
+async function generate(path, count) {
+  const out = createWriteStream(path);
+  const write = async (s) => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
+  await write(
+    `$ORIGIN ${ORIGIN}\n$TTL 3600\n@ SOA ns1 hostmaster 2024010101 7200 3600 1209600 300\n@ NS ns1\n@ NS ns2\nns1 A 192.0.2.1\nns2 A 192.0.2.2\n*.wild A 192.0.2.99\n`,
+  );
+  let n = 6;
+  let h = 0;
+  let buf = '';
+  const existing = [];
+  while (n < count) {
+    const ip = `10.${(h >> 16) & 255}.${(h >> 8) & 255}.${h & 255}`;
+    switch (h % 10) {
+      case 0:
+      case 1:
+      case 2:
+        buf += `host${h} A ${ip}\n`;
+        n += 1;
+        break;
+      case 3:
+      case 4:
+        buf += `host${h} A ${ip}\n AAAA 2001:db8::${(h & 0xffff).toString(16)}\n`;
+        n += 2;
+        break;
+      case 5:
+        buf += `alias${h} CNAME host${h - 1}\n`;
+        n += 1;
+        break;
+      case 6:
+        buf += `mail${h} A ${ip}\n MX 10 mail${h}\n`;
+        n += 2;
+        break;
+      case 7:
+        // a delegation with in-bailiwick glue
+        buf += `sub${h} NS ns.sub${h}\nns.sub${h} A ${ip}\n`;
+        n += 2;
+        break;
+      case 8:
+        // below an empty non-terminal
+        buf += `a.ent${h} TXT "id=${h}"\n`;
+        n += 1;
+        break;
+      default:
+        buf += `txt${h} TXT "v=spf1 ip4:${ip} -all"\n`;
+        n += 1;
+    }
+    if (h % 997 === 0) existing.push(`host${h - (h % 10)}.${ORIGIN}`);
+    h++;
+    if (buf.length > 1 << 16) {
+      await write(buf);
+      buf = '';
+    }
+  }
+  await write(buf);
+  out.end();
+  await once(out, 'finish');
+  return { count: n, existing };
+}
+
+function heapUsed() {
+  globalThis.gc();
+  globalThis.gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** One timed load; a function of its own so that no stack slot keeps the zone alive afterwards. */
+async function timedLoad(path) {
+  const before = heapUsed();
+  const t = performance.now();
+  const zone = await loadZone(path, ORIGIN);
+  const seconds = (performance.now() - t) / 1000;
+  const retained = heapUsed() - before;
+  return { seconds, zone, perRecord: retained / zone.size };
+}
+
+function lookups(zone, existing) {
+  const A = typeToNumber('A');
+  const names = [];
+  for (let i = 0; i < existing.length; i++) {
+    names.push(existing[i], `nope${i}.${ORIGIN}`, `x${i}.wild.${ORIGIN}`, `a.sub${i * 10 + 7}.${ORIGIN}`);
+  }
+  const N = 1_000_000;
+  let answers = 0;
+  const t = performance.now();
+  for (let i = 0; i < N; i++) answers += zone.lookup(names[i % names.length], A).answer.length;
+  const seconds = (performance.now() - t) / 1000;
+  return { rate: N / seconds, answers };
+}
+
+function udpQuery(port, name) {
+  // A minimal SOA query with RD clear, id 1.
+  const labels = name.split('.').filter(Boolean);
+  const parts = [Buffer.from([0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0])];
+  for (const l of labels) parts.push(Buffer.from([l.length]), Buffer.from(l));
+  parts.push(Buffer.from([0, 0, 6, 0, 1]));
+  const msg = Buffer.concat(parts);
+  return new Promise((resolveQuery) => {
+    const sock = createSocket('udp4');
+    const timer = setTimeout(() => {
+      sock.close();
+      resolveQuery(false);
+    }, 200);
+    sock.on('message', (m) => {
+      clearTimeout(timer);
+      sock.close();
+      // NOERROR with one answer
+      resolveQuery((m[3] & 0xf) === 0 && m.readUInt16BE(6) === 1);
+    });
+    sock.send(msg, port, '127.0.0.1');
+  });
+}
+
+async function knotLoad(dir, path) {
+  if (spawnSync('sh', ['-c', 'command -v knotd']).status !== 0) return undefined;
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  mkdirSync(join(dir, 'knot'), { recursive: true });
+  const conf = join(dir, 'knot.conf');
+  writeFileSync(
+    conf,
+    `server:\n    listen: 127.0.0.1@${port}\n    rundir: ${join(dir, 'knot')}\n    udp-workers: 1\ndatabase:\n    storage: ${join(dir, 'knot')}\nlog:\n  - target: stderr\n    any: error\nzone:\n  - domain: ${ORIGIN}\n    file: ${path}\n    zonefile-sync: -1\n    journal-content: none\n    semantic-checks: off\n`,
+  );
+  const t = performance.now();
+  const child = spawn('knotd', ['-c', conf], { stdio: 'ignore' });
+  try {
+    for (;;) {
+      if (await udpQuery(port, ORIGIN)) break;
+      if (performance.now() - t > 300_000) return undefined;
+    }
+    const seconds = (performance.now() - t) / 1000;
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    return { seconds, rss };
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tsdns-filebench-'));
+try {
+  const path = join(dir, 'bench.db');
+  const { count, existing } = await generate(path, RECORDS);
+  console.log(`zone: ${count.toLocaleString('en-US')} records, ${mb(statSync(path).size)} (${path})`);
+
+  const times = [];
+  let perRecord = 0;
+  let size = 0;
+  let rate = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const r = await timedLoad(path);
+    times.push(r.seconds);
+    perRecord = r.perRecord;
+    size = r.zone.size;
+    if (round === ROUNDS - 1) rate = lookups(r.zone, existing).rate;
+  }
+  const seconds = median(times);
+  console.log(
+    `file plugin load (read + Zone + seal) of ${size.toLocaleString('en-US')} records: ${seconds.toFixed(2)} s, ${Math.round(size / seconds).toLocaleString('en-US')} records/s`,
+  );
+  console.log(`retained heap: ${Math.round(perRecord)} bytes per record (${mb(perRecord * size)} in all)`);
+  console.log(`peak RSS of this process: ${mb(process.resourceUsage().maxRSS * 1024)}`);
+  console.log(`Zone.lookup in process (existing / NXDOMAIN / wildcard / referral mix): ${Math.round(rate).toLocaleString('en-US')} lookups/s`);
+  const knot = await knotLoad(dir, path);
+  if (knot !== undefined) {
+    console.log(
+      `reference, knotd start to first SOA answer: ${knot.seconds.toFixed(2)} s, RSS ${mb(knot.rss)} -> tsdns/knot load ${(seconds / knot.seconds).toFixed(2)}x`,
+    );
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
