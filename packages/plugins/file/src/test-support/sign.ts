@@ -16,6 +16,9 @@ export function signZone(dir: string, zoneFile: string, origin: string, out: str
     '-q',
     '-K',
     dir,
+    // dsset files go to the temporary directory too, not the working directory.
+    '-d',
+    dir,
     '-S',
     ...(nsec3 ? ['-3', 'abcd', '-H', '2', '-A'] : []),
     '-e',
