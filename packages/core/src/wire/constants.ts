@@ -52,11 +52,21 @@ const TYPED_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 const typeNumbers = new Map<string, number>();
-/** index = type number; holes for unassigned numbers */
-const typeNames: string[] = [];
+/**
+ * Mnemonics by number: a dense array for the low numbers (nearly all traffic) so lookups
+ * stay fast element accesses; TA and DLV (32768+) would make one array sparse and slow.
+ */
+const LOW_TYPES = 512;
+const lowTypeNames: Array<string | undefined> = new Array<string | undefined>(LOW_TYPES).fill(undefined);
+const highTypeNames = new Map<number, string>();
 for (const [name, value] of TYPE_TABLE) {
   typeNumbers.set(name, value);
-  typeNames[value] = name;
+  if (value < LOW_TYPES) lowTypeNames[value] = name;
+  else highTypeNames.set(value, name);
+}
+
+function typeName(n: number): string | undefined {
+  return n >= 0 && n < LOW_TYPES ? lowTypeNames[n] : highTypeNames.get(n);
 }
 
 // prettier-ignore
@@ -67,7 +77,7 @@ const classNumbers = new Map<string, number>(CLASS_TABLE);
 // BIND also accepts the long spellings; they only ever come in, never go out.
 classNumbers.set('CHAOS', 3);
 classNumbers.set('HESIOD', 4);
-const classNames: string[] = [];
+const classNames: Array<string | undefined> = new Array<string | undefined>(256).fill(undefined);
 for (const [name, value] of CLASS_TABLE) classNames[value] = name;
 
 /**
@@ -118,7 +128,7 @@ export function typeToNumber(name: string): number {
 
 /** 28 -> 'AAAA'; numbers without a mnemonic -> 'TYPEnnn'. */
 export function typeToString(n: number): string {
-  const name = typeNames[n];
+  const name = typeName(n);
   if (name !== undefined) return name;
   checkU16(n, 'type');
   return 'TYPE' + n;
@@ -131,7 +141,7 @@ export function typeToString(n: number): string {
  * LOC record is 'TYPE29'. Code matching records against a question should compare numbers.
  */
 export function recordTypeToString(n: number): string {
-  const name = typeNames[n];
+  const name = typeName(n);
   if (name !== undefined && TYPED_TYPES.has(name)) return name;
   checkU16(n, 'type');
   return 'TYPE' + n;
@@ -149,7 +159,7 @@ export function classToNumber(name: string): number {
 
 /** 1 -> 'IN'; numbers without a mnemonic -> 'CLASSnnn'. */
 export function classToString(n: number): string {
-  const name = classNames[n];
+  const name = n < 256 ? classNames[n] : undefined;
   if (name !== undefined) return name;
   checkU16(n, 'class');
   return 'CLASS' + n;

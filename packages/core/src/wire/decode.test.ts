@@ -58,6 +58,22 @@ describe('decodeMessage', () => {
     expect(decodeMessage(Uint8Array.from(buf)).questions[0].name).toBe('A\\.\\032.\\\\\\255.');
   });
 
+  it('decodes names of every text length exactly (short and long string building paths)', () => {
+    for (let length = 1; length <= 70; length++) {
+      // labels of up to 9 letters, so the text length (with dots) walks through every value
+      const labels: string[] = [];
+      let text = 0;
+      while (text < length) {
+        const size = Math.min(9, length - text - 1) || 1;
+        labels.push('abcdefghijk'.slice(0, size));
+        text += size + 1;
+      }
+      const name = labels.join('.') + '.';
+      const buf = [...header({ qd: 1 }), ...wireName(name), ...u16(1), ...u16(1)];
+      expect(decodeMessage(Uint8Array.from(buf)).questions[0].name).toBe(name);
+    }
+  });
+
   it('accepts a Node Buffer and returns plain Uint8Arrays that do not alias it', () => {
     const buf = Buffer.from([...header({ an: 1 }), ...record([0], 65280, [1, 2, 3])]);
     const rr = decodeMessage(buf).answers[0];

@@ -29,14 +29,15 @@ export interface DecodeOptions {
   rejectTrailingBytes?: boolean;
 }
 
-/** Decoders read plain Uint8Arrays; a Node Buffer is viewed as one so copies are too. */
-function asBytes(buf: Uint8Array): Uint8Array {
+/** One reader for every decode: decoding is synchronous and never re-entered. */
+const reader = new Reader(new Uint8Array(0), 0);
+
+function checkInput(buf: Uint8Array): void {
   if (!(buf instanceof Uint8Array)) throw new WireError('expected a Uint8Array', -1);
-  return buf.constructor === Uint8Array ? buf : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 export function decodeHeader(buf: Uint8Array): Header {
-  if (!(buf instanceof Uint8Array)) throw new WireError('expected a Uint8Array', -1);
+  checkInput(buf);
   if (buf.length < HEADER_LENGTH) throw new WireError('message shorter than its 12-octet header', buf.length);
   return {
     id: (buf[0] << 8) | buf[1],
@@ -70,8 +71,7 @@ function decodeRecord(r: Reader): ResourceRecord {
   const codec = codecsByCode[type];
   // RFC 2136 updates use empty rdata (class ANY or NONE) for typed types too: keep them opaque.
   if (codec === undefined || (length === 0 && (cls === CLASS_ANY || cls === CLASS_NONE))) {
-    r.pos = end;
-    return { name, type: `TYPE${type}`, class: className, ttl, data: r.buf.slice(start, end) };
+    return { name, type: `TYPE${type}`, class: className, ttl, data: r.bytes(length) };
   }
   r.limit = end;
   r.inRdata = true;
@@ -94,18 +94,19 @@ function decodeSection(r: Reader, count: number): ResourceRecord[] {
  * Decodes a whole message. Throws WireError, and nothing else, for any malformed input.
  */
 export function decodeMessage(buf: Uint8Array, options?: DecodeOptions): Message {
-  const bytes = asBytes(buf);
-  const h = decodeHeader(bytes);
-  const r = new Reader(bytes, HEADER_LENGTH);
+  checkInput(buf);
+  if (buf.length < HEADER_LENGTH) throw new WireError('message shorter than its 12-octet header', buf.length);
+  const r = reader.reset(buf, HEADER_LENGTH);
+  const qdcount = (buf[4] << 8) | buf[5];
   const questions: Question[] = [];
-  for (let i = 0; i < h.qdcount; i++) questions.push(decodeQuestion(r));
-  const answers = decodeSection(r, h.ancount);
-  const authorities = decodeSection(r, h.nscount);
-  const additionals = decodeSection(r, h.arcount);
-  if (options?.rejectTrailingBytes && r.pos !== bytes.length) {
+  for (let i = 0; i < qdcount; i++) questions.push(decodeQuestion(r));
+  const answers = decodeSection(r, (buf[6] << 8) | buf[7]);
+  const authorities = decodeSection(r, (buf[8] << 8) | buf[9]);
+  const additionals = decodeSection(r, (buf[10] << 8) | buf[11]);
+  if (options?.rejectTrailingBytes && r.pos !== buf.length) {
     throw new WireError('trailing bytes after the last record', r.pos);
   }
-  return { id: h.id, flags: h.flags, questions, answers, authorities, additionals };
+  return { id: (buf[0] << 8) | buf[1], flags: (buf[2] << 8) | buf[3], questions, answers, authorities, additionals };
 }
 
 /**
@@ -114,13 +115,13 @@ export function decodeMessage(buf: Uint8Array, options?: DecodeOptions): Message
  * Types without a typed codec come back as a copy of the bytes.
  */
 export function decodeRdata(type: number, rdata: Uint8Array): RecordData {
-  const bytes = asBytes(rdata);
-  const codec = codecsByCode[type];
-  if (codec === undefined) return bytes.slice();
-  const r = new Reader(bytes, 0);
+  checkInput(rdata);
+  const r = reader.reset(rdata, 0);
   r.allowPointers = false;
   r.inRdata = true;
+  const codec = codecsByCode[type];
+  if (codec === undefined) return r.rest();
   const data = codec.decode(r);
-  if (r.pos !== bytes.length) throw new WireError(`${codec.type} rdata has trailing bytes`, r.pos);
+  if (r.pos !== rdata.length) throw new WireError(`${codec.type} rdata has trailing bytes`, r.pos);
   return data as RecordData;
 }

@@ -59,7 +59,8 @@ function checkCount(n: number, what: string): void {
 /**
  * Encodes a message. Throws WireError for data that cannot be encoded (bad names or
  * addresses, out-of-range numbers, a message over 65535 octets, or a `maxSize` too small
- * for the question and OPT record).
+ * for the question and OPT record). The result is a fresh Uint8Array; under Node, results
+ * over 64 octets are Buffers from Node's pool (so their `slice()` is a view, as ever).
  */
 export function encodeMessage(msg: Message, options?: EncodeOptions): Uint8Array {
   const w = writer;
@@ -69,12 +70,23 @@ export function encodeMessage(msg: Message, options?: EncodeOptions): Uint8Array
   checkCount(answers.length, 'answers');
   checkCount(authorities.length, 'authority records');
   checkCount(additionals.length, 'additional records');
-  w.u16(msg.id);
-  w.u16(msg.flags);
-  w.u16(questions.length);
-  w.u16(answers.length);
-  w.u16(authorities.length);
-  w.u16(additionals.length);
+  const { id, flags } = msg;
+  if ((id & 0xffff) !== id) throw new WireError(`message id ${String(id)} does not fit 16 bits`, 0);
+  if ((flags & 0xffff) !== flags) throw new WireError(`flags ${String(flags)} do not fit 16 bits`, 2);
+  const b = w.buf;
+  b[0] = id >> 8;
+  b[1] = id;
+  b[2] = flags >> 8;
+  b[3] = flags;
+  b[4] = questions.length >> 8;
+  b[5] = questions.length;
+  b[6] = answers.length >> 8;
+  b[7] = answers.length;
+  b[8] = authorities.length >> 8;
+  b[9] = authorities.length;
+  b[10] = additionals.length >> 8;
+  b[11] = additionals.length;
+  w.pos = 12;
   for (let i = 0; i < questions.length; i++) {
     const q = questions[i];
     w.name(q.name, true);

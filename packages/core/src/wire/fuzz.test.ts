@@ -43,9 +43,10 @@ function typicalMessages(): Message[] {
 function buildCorpus(): Uint8Array[] {
   const messages = [...typicalMessages(), ...fc.sample(arbMessage, { seed: SEED, numRuns: 300 })];
   const corpus: Uint8Array[] = [];
+  // plain copies: encodeMessage may hand out pooled Node Buffers, whose slice() is a view
   for (const m of messages) {
-    corpus.push(encodeMessage(m));
-    corpus.push(encodeMessage(m, { compress: false }));
+    corpus.push(Uint8Array.from(encodeMessage(m)));
+    corpus.push(Uint8Array.from(encodeMessage(m, { compress: false })));
   }
   return corpus;
 }

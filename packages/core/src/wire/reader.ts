@@ -30,7 +30,43 @@ function cacheFind(offset: number): number {
   return -1;
 }
 
-const LATIN1: readonly string[] = Array.from({ length: 256 }, (_, b) => String.fromCharCode(b));
+/** Scratch for the character codes of one name or string. */
+const nameCodes: number[] = new Array<number>(1024).fill(0);
+/** Exact-length argument lists for longer strings, one per length seen. */
+const codesOfLength: number[][] = [];
+const fromCharCode = String.fromCharCode;
+
+/**
+ * The string of the first `n` codes in `nameCodes`. Most names are short, and a call
+ * with a fixed number of arguments is about twice as fast as `apply`, so short strings
+ * are built in fixed-size steps; longer ones go through an exact-length array and `apply`.
+ */
+function codesToString(n: number): string {
+  const c = nameCodes;
+  if (n <= 16) {
+    let s = '';
+    let i = 0;
+    if (n >= 8) {
+      s = fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+      i = 8;
+    }
+    for (; n - i >= 4; i += 4) s += fromCharCode(c[i], c[i + 1], c[i + 2], c[i + 3]);
+    switch (n - i) {
+      case 3:
+        return s + fromCharCode(c[i], c[i + 1], c[i + 2]);
+      case 2:
+        return s + fromCharCode(c[i], c[i + 1]);
+      case 1:
+        return s + fromCharCode(c[i]);
+      default:
+        return s;
+    }
+  }
+  let args = codesOfLength[n];
+  if (args === undefined) args = codesOfLength[n] = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) args[i] = c[i];
+  return fromCharCode(...args);
+}
 
 export class Reader {
   /** reads may not go past this offset; narrowed to the rdata end while decoding rdata */
@@ -41,11 +77,22 @@ export class Reader {
   inRdata = false;
 
   constructor(
-    readonly buf: Uint8Array,
+    public buf: Uint8Array,
     public pos: number,
   ) {
     this.limit = buf.length;
     cacheCount = 0;
+  }
+
+  /** Points this reader at a new message (one Reader serves every decode). */
+  reset(buf: Uint8Array, pos: number): this {
+    this.buf = buf;
+    this.pos = pos;
+    this.limit = buf.length;
+    this.allowPointers = true;
+    this.inRdata = false;
+    cacheCount = 0;
+    return this;
   }
 
   /** The error for a read past the limit: the message ended, or the rdata did. */
@@ -87,12 +134,17 @@ export class Reader {
     return high * 0x100000000 + this.u32();
   }
 
-  /** A copy of the next `n` bytes (decoded records never alias the input buffer). */
+  /**
+   * A copy of the next `n` bytes, always a plain Uint8Array: decoded records never alias
+   * the input (a Node Buffer's slice would be a view).
+   */
   bytes(n: number): Uint8Array {
     const p = this.pos;
     if (n < 0 || p + n > this.limit) throw this.short(p);
     this.pos = p + n;
-    return this.buf.slice(p, p + n);
+    const out = new Uint8Array(n);
+    out.set(this.buf.subarray(p, p + n));
+    return out;
   }
 
   /** The bytes up to the limit. */
@@ -116,9 +168,9 @@ export class Reader {
     if (p + n > this.limit) throw this.short(p);
     this.pos = p + n;
     const b = this.buf;
-    let s = '';
-    for (let i = p; i < p + n; i++) s += LATIN1[b[i]];
-    return s;
+    const codes = nameCodes;
+    for (let i = 0; i < n; i++) codes[i] = b[p + i];
+    return codesToString(n);
   }
 
   /**
@@ -136,7 +188,11 @@ export class Reader {
     let resume = -1;
     let hops = 0;
     let length = 1;
-    let out = '';
+    // Character codes of the text so far; one String.fromCharCode per name is much cheaper
+    // than concatenating a string per byte.
+    const codes = nameCodes;
+    let n = 0;
+    let suffix = '';
     while (true) {
       if (p >= limit) throw this.short(p);
       const l = b[p];
@@ -155,13 +211,12 @@ export class Reader {
         if (hit >= 0) {
           length += cacheLengths[hit] - 1;
           if (length > MAX_NAME_LENGTH) throw new WireError('name longer than 255 octets', p);
-          const suffix = cacheNames[hit];
-          if (suffix !== '.') out += suffix;
+          suffix = cacheNames[hit];
           break;
         }
         frontier = target;
         p = target;
-        // The pointed-to name lies wholly before `start`, inside the message.
+        // Earlier parts of the message are fair game even while decoding bounded rdata.
         limit = b.length;
         continue;
       }
@@ -173,13 +228,22 @@ export class Reader {
       if (length > MAX_NAME_LENGTH) throw new WireError('name longer than 255 octets', p);
       for (let i = p + 1; i < end; i++) {
         const c = b[i];
-        out += LABEL_BYTE_PLAIN[c] === 1 ? LATIN1[c] : LABEL_BYTE_TEXT[c];
+        if (LABEL_BYTE_PLAIN[c] === 1) codes[n++] = c;
+        else {
+          const text = LABEL_BYTE_TEXT[c];
+          for (let k = 0; k < text.length; k++) codes[n++] = text.charCodeAt(k);
+        }
       }
-      out += '.';
+      codes[n++] = 0x2e;
       p = end;
     }
     this.pos = resume >= 0 ? resume : p;
-    if (out === '') out = '.';
+    let out: string;
+    if (n === 0) out = suffix === '' ? '.' : suffix;
+    else {
+      out = codesToString(n);
+      if (suffix !== '' && suffix !== '.') out += suffix;
+    }
     if (cacheCount < CACHE_SIZE && start < 0x4000) {
       cacheOffsets[cacheCount] = start;
       cacheNames[cacheCount] = out;

@@ -6,11 +6,49 @@ export const MAX_MESSAGE_LENGTH = 0xffff;
 
 /** Compression pointers carry 14 bits of offset. */
 const MAX_POINTER_TARGET = 0x3fff;
+/** Map values are stamp + offset; offsets are below 0x10000. */
+const STAMP_STEP = 0x10000;
+const MAX_STAMP = 2 ** 52;
+const MAX_STALE_NAMES = 4096;
+
+/**
+ * Output buffers. V8 keeps typed arrays of up to 64 bytes on its heap, which is cheapest;
+ * a larger one gets its own off-heap store, several times slower than Node's
+ * Buffer.allocUnsafe, which carves it from a shared slab.
+ */
+const ON_HEAP_MAX = 64;
+const pooled: ((n: number) => Uint8Array) | undefined =
+  typeof Buffer === 'function' ? (n) => Buffer.allocUnsafe(n) : undefined;
+
+function allocate(n: number): Uint8Array {
+  return n <= ON_HEAP_MAX || pooled === undefined ? new Uint8Array(n) : pooled(n);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** Index of the dot ending the label that starts at `i` (escape-aware), or the length. */
+function labelEnd(name: string, i: number): number {
+  const n = name.length;
+  while (i < n) {
+    const c = name.charCodeAt(i);
+    if (c === 0x2e) return i;
+    i += c === 0x5c ? (isDigit(name.charCodeAt(i + 1)) ? 4 : 2) : 1;
+  }
+  return n;
+}
 
 /**
  * Bounds-checked writing into a reusable buffer, with RFC 1035 4.1.4 name compression.
  * The encoder keeps one Writer (one 64 KiB scratch buffer and one compression Map) for the
  * life of the process and copies each finished message out once.
+ *
+ * Compression is tuned for the common response, where every owner name repeats the
+ * question name: only whole names are registered as they are written, and the suffixes of
+ * earlier names are registered (sliced and hashed) only when a name misses as a whole.
+ * Map entries carry a per-message stamp instead of being cleared, since clearing a Map
+ * allocates a new table every message.
  */
 export class Writer {
   readonly buf: Uint8Array;
@@ -20,8 +58,18 @@ export class Writer {
   /** canonical form (RFC 4034 6.2): nothing compressed, names lowercased where `lowerNames` */
   canonical = false;
   lowerNames = false;
-  /** exact-case name suffix -> offset of its first occurrence (case kept so output case is too) */
+  /** exact-case name or suffix -> stamp + offset of its first occurrence (exact case, so output keeps it) */
   private readonly names = new Map<string, number>();
+  private stamp = 0;
+  /** names registered in this message; while 0, lookups can only miss */
+  private registered = 0;
+  /** names written in this message whose suffixes are not yet registered */
+  private readonly pendingNames: string[] = [];
+  private readonly pendingOffsets: number[] = [];
+  /** where each pending name's physically written labels end (a pointer follows) */
+  private readonly pendingEnds: number[] = [];
+  private pendingCount = 0;
+  private pendingFrom = 0;
 
   constructor(capacity = MAX_MESSAGE_LENGTH) {
     this.buf = new Uint8Array(capacity);
@@ -32,7 +80,50 @@ export class Writer {
     this.compress = compress;
     this.canonical = false;
     this.lowerNames = false;
-    if (this.names.size > 0) this.names.clear();
+    this.pendingCount = 0;
+    this.pendingFrom = 0;
+    this.registered = 0;
+    this.stamp += STAMP_STEP;
+    // Stale entries are ignored by their stamp; drop them only when they pile up.
+    if (this.names.size > MAX_STALE_NAMES || this.stamp > MAX_STAMP) {
+      this.names.clear();
+      this.stamp = 0;
+    }
+  }
+
+  private lookup(key: string): number {
+    if (this.registered === 0) return -1;
+    const v = this.names.get(key);
+    return v !== undefined && v >= this.stamp ? v - this.stamp : -1;
+  }
+
+  private register(key: string, offset: number): void {
+    if (offset > MAX_POINTER_TARGET || this.lookup(key) >= 0) return;
+    this.names.set(key, this.stamp + offset);
+    this.registered++;
+  }
+
+  /** Registers the suffixes of names written since the last call. */
+  private registerPending(): void {
+    for (let k = this.pendingFrom; k < this.pendingCount; k++) {
+      const name = this.pendingNames[k];
+      const end = this.pendingEnds[k];
+      let offset = this.pendingOffsets[k];
+      let i = 0;
+      while (i < end) {
+        if (i > 0) this.register(name.slice(i), offset);
+        // step over one label: its length octet plus one octet per (possibly escaped) byte
+        offset++;
+        while (i < end) {
+          const c = name.charCodeAt(i);
+          if (c === 0x2e) break;
+          i += c === 0x5c ? (isDigit(name.charCodeAt(i + 1)) ? 4 : 2) : 1;
+          offset++;
+        }
+        i++;
+      }
+    }
+    this.pendingFrom = this.pendingCount;
   }
 
   ensure(n: number): void {
@@ -120,79 +211,112 @@ export class Writer {
    * and not offered as pointer targets either, so their bytes never matter to other records.
    */
   name(name: string, compressible: boolean): void {
-    if (typeof name !== 'string') throw new WireError('expected a name string', this.pos);
-    const b = this.buf;
-    const capacity = b.length;
+    if (typeof name !== 'string' || name.length === 0) throw new WireError('expected a name', this.pos);
     if (name === '.') {
       this.u8(0);
       return;
     }
-    const n = name.length;
-    if (n === 0) throw new WireError('empty name', this.pos);
-    const useMap = compressible && this.compress && !this.canonical;
-    const lower = this.canonical && this.lowerNames;
-    const names = this.names;
     const start = this.pos;
-    let p = start;
-    let i = 0;
-    while (i < n) {
-      if (useMap) {
-        const suffix = i === 0 ? name : name.slice(i);
-        const target = names.get(suffix);
-        if (target !== undefined) {
-          if (p - start + suffixWireLength(name, i) > MAX_NAME_LENGTH) {
-            throw new WireError(`name longer than 255 octets: ${name}`, start);
-          }
-          if (p + 2 > capacity) throw new WireError('message longer than 65535 octets', p);
-          b[p] = 0xc0 | (target >> 8);
-          b[p + 1] = target;
-          this.pos = p + 2;
-          return;
+    if (!compressible || !this.compress || this.canonical) {
+      this.labels(name, name.length, this.canonical && this.lowerNames);
+      this.u8(0);
+      if (this.pos - start > MAX_NAME_LENGTH) throw new WireError(`name longer than 255 octets: ${name}`, start);
+      return;
+    }
+    let target = this.lookup(name);
+    if (target < 0 && this.pendingFrom < this.pendingCount) {
+      this.registerPending();
+      target = this.lookup(name);
+    }
+    let cut = 0;
+    if (target < 0) {
+      // the longest registered suffix, trying label boundaries left to right
+      cut = name.length;
+      for (let i = labelEnd(name, 0) + 1; i < name.length; i = labelEnd(name, i) + 1) {
+        target = this.lookup(name.slice(i));
+        if (target >= 0) {
+          cut = i;
+          break;
         }
-        if (p <= MAX_POINTER_TARGET) names.set(suffix, p);
       }
+    }
+    if (cut > 0) this.labels(name, cut, false);
+    if (target >= 0) {
+      if (this.pos - start + suffixWireLength(name, cut) > MAX_NAME_LENGTH) {
+        throw new WireError(`name longer than 255 octets: ${name}`, start);
+      }
+      this.ensure(2);
+      this.buf[this.pos] = 0xc0 | (target >> 8);
+      this.buf[this.pos + 1] = target;
+      this.pos += 2;
+    } else {
+      this.u8(0);
+      if (this.pos - start > MAX_NAME_LENGTH) throw new WireError(`name longer than 255 octets: ${name}`, start);
+    }
+    if (cut > 0 && start <= MAX_POINTER_TARGET) {
+      this.register(name, start);
+      const k = this.pendingCount++;
+      this.pendingNames[k] = name;
+      this.pendingOffsets[k] = start;
+      this.pendingEnds[k] = cut;
+    }
+  }
+
+  /** Writes the labels of `name` before character index `end` (a label boundary). */
+  private labels(name: string, end: number, lower: boolean): void {
+    const b = this.buf;
+    const capacity = b.length;
+    let p = this.pos;
+    let i = 0;
+    while (i < end) {
       const lengthAt = p++;
       let length = 0;
-      while (i < n) {
+      while (i < end) {
         let c = name.charCodeAt(i);
         if (c === 0x2e) break;
         if (c === 0x5c) {
           const d1 = name.charCodeAt(i + 1);
-          if (d1 >= 0x30 && d1 <= 0x39) {
+          if (isDigit(d1)) {
             const d2 = name.charCodeAt(i + 2) - 48;
             const d3 = name.charCodeAt(i + 3) - 48;
             c = (d1 - 48) * 100 + d2 * 10 + d3;
             if (!(d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9) || c > 255) {
-              throw new WireError(`bad escape in name: ${name}`, start);
+              throw new WireError(`bad escape in name: ${name}`, this.pos);
             }
             i += 4;
           } else {
-            if (!(d1 >= 0x20 && d1 <= 0x7e)) throw new WireError(`bad escape in name: ${name}`, start);
+            if (!(d1 >= 0x20 && d1 <= 0x7e)) throw new WireError(`bad escape in name: ${name}`, this.pos);
             c = d1;
             i += 2;
           }
         } else {
-          if (c < 0x20 || c > 0x7e) throw new WireError(`bad character in name: ${name}`, start);
+          if (c < 0x20 || c > 0x7e) throw new WireError(`bad character in name: ${name}`, this.pos);
           i++;
         }
         if (p >= capacity) throw new WireError('message longer than 65535 octets', p);
         b[p++] = lower && c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
         length++;
       }
-      if (length === 0) throw new WireError(`empty label in name: ${name}`, start);
-      if (length > MAX_LABEL_LENGTH) throw new WireError(`label longer than 63 octets: ${name}`, start);
+      if (length === 0) throw new WireError(`empty label in name: ${name}`, this.pos);
+      if (length > MAX_LABEL_LENGTH) throw new WireError(`label longer than 63 octets: ${name}`, this.pos);
       b[lengthAt] = length;
       i++; // the dot
     }
-    if (p >= capacity) throw new WireError('message longer than 65535 octets', p);
-    b[p++] = 0;
-    if (p - start > MAX_NAME_LENGTH) throw new WireError(`name longer than 255 octets: ${name}`, start);
     this.pos = p;
   }
 
   /** Copies the written bytes out of the scratch buffer. */
   result(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const n = this.pos;
+    const out = allocate(n);
+    if (n <= ON_HEAP_MAX) {
+      // a loop beats creating a subarray view for a few dozen bytes
+      const b = this.buf;
+      for (let i = 0; i < n; i++) out[i] = b[i];
+    } else {
+      out.set(this.buf.subarray(0, n));
+    }
+    return out;
   }
 }
 
