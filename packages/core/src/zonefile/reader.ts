@@ -88,6 +88,7 @@ const META_TYPES: ReadonlySet<number> = new Set([
 ]);
 const SOA = 6;
 const RRSIG = 46;
+const RUN_LIST_SIZE = 8;
 
 /** Where a `$INCLUDE` named its file, for errors about opening it. */
 interface IncludeSite {
@@ -151,7 +152,12 @@ class ZoneParser {
   private generation: Generation | undefined;
   /** owner of the current run of lines, and the TTL of each RRset seen in it (see rrsetTtl) */
   private runOwner: string | undefined;
-  private readonly runTtls = new Map<number, number>();
+  // A run rarely holds more than a few RRsets: a short list, and a Map beyond RUN_LIST_SIZE
+  // so that a hostile run of thousands of types stays linear.
+  private readonly runKeys: number[] = [];
+  private readonly runTtls: number[] = [];
+  private runSize = 0;
+  private runMap: Map<number, number> | undefined;
   private readonly classMemo = new Map<string, string | null>();
 
   // Results of `header`, kept in fields so the per-record path allocates no result object.
@@ -294,12 +300,32 @@ class ZoneParser {
   private rrsetTtl(owner: string, type: number, data: RecordData, ttl: number): number {
     if (owner !== this.runOwner) {
       this.runOwner = owner;
-      this.runTtls.clear();
+      this.runSize = 0;
+      this.runMap = undefined;
     }
     const key = type === RRSIG ? type + typeNumber((data as RrsigData).typeCovered) * 0x10000 : type;
-    const prior = this.runTtls.get(key);
+    let prior: number | undefined;
+    if (this.runMap !== undefined) {
+      prior = this.runMap.get(key);
+    } else {
+      for (let i = 0; i < this.runSize; i++) {
+        if (this.runKeys[i] === key) {
+          prior = this.runTtls[i];
+          break;
+        }
+      }
+    }
     if (prior === undefined) {
-      this.runTtls.set(key, ttl);
+      if (this.runMap !== undefined) {
+        this.runMap.set(key, ttl);
+      } else if (this.runSize < RUN_LIST_SIZE) {
+        this.runKeys[this.runSize] = key;
+        this.runTtls[this.runSize++] = ttl;
+      } else {
+        this.runMap = new Map();
+        for (let i = 0; i < this.runSize; i++) this.runMap.set(this.runKeys[i], this.runTtls[i]);
+        this.runMap.set(key, ttl);
+      }
       return ttl;
     }
     if (prior !== ttl) this.ttl = prior;
