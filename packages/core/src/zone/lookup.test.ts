@@ -4,7 +4,7 @@ import { rdataToText } from '../wire/presentation/rdata-text.js';
 import { Rcode, typeToNumber } from '../wire/constants.js';
 import type { ResourceRecord } from '../wire/types.js';
 import { Zone } from './zone.js';
-import type { LookupResult } from './lookup.js';
+import { MAX_CHAIN, type LookupResult } from './lookup.js';
 
 /** "owner TYPE rdata" with the owner lowercased: what the tables below compare. */
 function line(rr: ResourceRecord): string {
@@ -377,5 +377,50 @@ describe('Zone.lookup: wildcards', () => {
       answer: ['a.cw.example.org. CNAME www.example.org.', 'www.example.org. A 192.0.2.80'],
     });
     check(q('a.cw.example.org.', 'CNAME'), { answer: ['a.cw.example.org. CNAME www.example.org.'] });
+  });
+});
+
+describe('Zone.lookup: the root zone', () => {
+  const root = Zone.from(
+    '.',
+    parseZone(
+      `$TTL 60
+. SOA a.root-servers.net. nstld.verisign-grs.com. 1 2 3 4 5
+. NS a.root-servers.net.
+com. NS a.gtld-servers.net.
+*. TXT "any tld"
+alias. DNAME example.com.
+`,
+      { origin: '.' },
+    ),
+  );
+  const ROOT_SOA = '. SOA a.root-servers.net. nstld.verisign-grs.com. 1 2 3 4 5';
+
+  it('refers to a TLD and answers the wildcard "*." for everything else', () => {
+    check(root.lookup('www.example.com.', 1), { aa: false, authority: ['com. NS a.gtld-servers.net.'] });
+    check(root.lookup('net.', 16), { answer: ['net. TXT "any tld"'] });
+    check(root.lookup('example.net.', 16), { answer: ['example.net. TXT "any tld"'] });
+    check(root.lookup('net.', 1), { authority: [ROOT_SOA] });
+    check(root.lookup('.', 6), { answer: [ROOT_SOA] });
+  });
+
+  it('substitutes a DNAME owned by a TLD, into a delegation of the same zone', () => {
+    check(root.lookup('www.alias.', 1), {
+      answer: ['alias. DNAME example.com.', 'www.alias. CNAME www.example.com.'],
+      authority: ['com. NS a.gtld-servers.net.'],
+    });
+  });
+
+  it('substitutes an apex DNAME of the root zone, and stops when it applies again and again', () => {
+    const z = Zone.from(
+      '.',
+      parseZone('$TTL 60\n. SOA a. b. 1 2 3 4 5\n. NS a.\n. DNAME example.net.\n', { origin: '.' }),
+    );
+    const r = z.lookup('www.example.', 1);
+    expect(r.answer.slice(0, 2).map(line)).toEqual(['. DNAME example.net.', 'www.example. CNAME www.example.example.net.']);
+    // Every substituted name is below the apex again: the chain ends at the hop limit or at
+    // a name too long to substitute, whichever comes first.
+    expect(r.answer.length).toBeLessThanOrEqual(2 * MAX_CHAIN);
+    expect([Rcode.NOERROR, Rcode.YXDOMAIN]).toContain(r.rcode);
   });
 });

@@ -1,7 +1,7 @@
 import type { MxData, SrvData, SvcbData } from '../wire/types.js';
 import { Rcode, recordTypeToString, typeToNumber } from '../wire/constants.js';
 import { MAX_NAME_LENGTH, isSubdomain, nameKey, nameWireLength, parentName } from '../wire/name.js';
-import { NodeFlag, type ZoneNode, type ZoneRecord } from './node.js';
+import { NodeFlag, wildcardKey, type ZoneNode, type ZoneRecord } from './node.js';
 import {
   T,
   coveredType,
@@ -114,7 +114,7 @@ function step(q: Query, name: string, key: string): string | undefined {
   if ((ce.flags & NodeFlag.OCCLUDED) !== 0) return atBarrier(q, topBarrier(ce.parent), name);
   if ((ce.flags & BARRIER) !== 0) return atBarrier(q, ce, name);
 
-  const wildcard = zone.nodes.get('*.' + ceKey);
+  const wildcard = zone.nodes.get(wildcardKey(ceKey));
   if (wildcard !== undefined) return fromWildcard(q, wildcard, name, key, ceKey);
 
   q.res.rcode = Rcode.NXDOMAIN;
@@ -154,8 +154,9 @@ function dname(q: Query, owner: ZoneNode, name: string): string | undefined {
   const d = firstOfType(owner, 'DNAME') as ZoneRecord & { data: string };
   res.answer.push(d);
   if (q.dnssec) pushSigs(res.answer, owner, T.DNAME);
-  // Names are normalised, so the owner's presentation form is a suffix of `name`.
-  const prefix = name.slice(0, name.length - owner.key.length);
+  // Names are normalised, so the owner's presentation form is a suffix of `name` (after
+  // the prefix's last dot; the root owner "." is that dot itself).
+  const prefix = owner.key === '.' ? name : name.slice(0, name.length - owner.key.length);
   const target = d.data === '.' ? prefix : prefix + d.data;
   if (nameWireLength(target) > MAX_NAME_LENGTH) {
     res.rcode = Rcode.YXDOMAIN;
@@ -341,7 +342,7 @@ function addAddresses(q: Query, target: string, key: string, pointer: string): v
     ce = zone.nodes.get(ceKey);
   } while (ce === undefined);
   if ((ce.flags & (NodeFlag.OCCLUDED | BARRIER)) !== 0) return;
-  const wild = zone.nodes.get('*.' + ceKey);
+  const wild = zone.nodes.get(wildcardKey(ceKey));
   if (wild === undefined || (wild.flags & NodeFlag.CNAME) !== 0) return;
   if (pushSynthesized(out, wild, 'A', target) > 0 && q.dnssec) pushSynthesizedSigs(out, wild, T.A, target);
   if (pushSynthesized(out, wild, 'AAAA', target) > 0 && q.dnssec) pushSynthesizedSigs(out, wild, T.AAAA, target);

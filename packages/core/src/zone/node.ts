@@ -20,6 +20,11 @@ export const NodeFlag = {
   LINKED: 64,
 } as const;
 
+/** The wildcard name directly below `key` ("*.example." for "example.", "*." for the root). */
+export function wildcardKey(key: string): string {
+  return key === '.' ? '*.' : '*.' + key;
+}
+
 const NO_RECORDS: ZoneRecord[] = [];
 
 /**

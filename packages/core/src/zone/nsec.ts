@@ -1,5 +1,5 @@
 import { compareCanonical } from '../wire/name.js';
-import { NodeFlag, type ZoneNode, type ZoneRecord } from './node.js';
+import { NodeFlag, wildcardKey, type ZoneNode, type ZoneRecord } from './node.js';
 import { T, coveredType } from './rrset.js';
 import { pushOnce, type Denial } from './denial.js';
 
@@ -50,7 +50,7 @@ export class NsecDenial implements Denial {
 
   nxDomain(out: ZoneRecord[], key: string, ceKey: string): void {
     this.#pushCovering(out, key);
-    this.#pushCovering(out, '*.' + ceKey);
+    this.#pushCovering(out, wildcardKey(ceKey));
   }
 
   wildcardAnswer(out: ZoneRecord[], key: string): void {

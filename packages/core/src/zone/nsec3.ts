@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Nsec3ParamData } from '../wire/types.js';
 import { nameToCanonicalWire, parentName } from '../wire/name.js';
-import type { ZoneNode, ZoneRecord } from './node.js';
+import { wildcardKey, type ZoneNode, type ZoneRecord } from './node.js';
 import { pushOnce, type Denial } from './denial.js';
 
 const BASE32HEX = '0123456789abcdefghijklmnopqrstuv';
@@ -151,7 +151,7 @@ export class Nsec3Denial implements Denial {
 
   nxDomain(out: ZoneRecord[], key: string, ceKey: string): void {
     this.#encloserProof(out, key, ceKey);
-    this.#push(out, this.covering('*.' + ceKey));
+    this.#push(out, this.covering(wildcardKey(ceKey)));
   }
 
   wildcardAnswer(out: ZoneRecord[], key: string, ceKey: string): void {
