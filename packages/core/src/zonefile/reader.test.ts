@@ -151,6 +151,17 @@ describe('TTL, class and type', () => {
     ]);
   });
 
+  it('keeps RRset TTLs apart for an owner with many types in one run', () => {
+    const types = Array.from({ length: 12 }, (_, i) => `  ${i + 1} TYPE${65280 + i} \\# 0\n`).join('');
+    const text = `a 99 A 192.0.2.1\n${types}  50 TYPE65290 \\# 0\n  77 A 192.0.2.2\n`;
+    expect(read(text).map((s) => s.split(' ')[1])).toEqual([
+      '99',
+      ...Array.from({ length: 12 }, (_, i) => String(i + 1)),
+      '11',
+      '99',
+    ]);
+  });
+
   it('treats TTLs above 2^31-1 as zero (RFC 2181)', () => {
     expect(
       read('a 2147483648 A 192.0.2.1\n$TTL 4294967295\nb A 192.0.2.2\n').map((s) => s.split(' ')[1]),
