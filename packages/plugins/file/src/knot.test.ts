@@ -85,21 +85,26 @@ interface Setup {
 describe.skipIf(!haveTools)('file plugin against Knot', () => {
   let s: Setup;
 
+  // Filled in step by step, so afterAll cleans up whatever beforeAll got to.
+  let dir: string | undefined;
+  let knot: Knot | undefined;
+  let tsdns: TestServer | undefined;
+
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsdns-file-knot-'));
+    dir = mkdtempSync(join(tmpdir(), 'tsdns-file-knot-'));
     copyFileSync(FIXTURE, join(dir, 'db.rich'));
     const signed = signZone(dir, join(dir, 'db.rich'), 'signed.example', 'db.signed');
     const nsec3 = signZone(dir, join(dir, 'db.rich'), 'nsec3.example', 'db.nsec3', true);
     // Knot takes a relative file's origin from the zone's name, as the file plugin does.
-    const knot = await startKnot(dir, [
+    knot = await startKnot(dir, [
       { origin: 'example.org.', file: join(dir, 'db.rich') },
       { origin: 'signed.example.', file: signed },
       { origin: 'nsec3.example.', file: nsec3 },
     ]);
-    const tsdns = await startTestServer({
+    tsdns = await startTestServer({
       plugins: [file],
       corefile: (ports) => `.:${ports[0]} {
-  file ${join(dir, 'db.rich')} example.org
+  file ${join(dir as string, 'db.rich')} example.org
   file ${signed} signed.example
   file ${nsec3} nsec3.example
 }`,
@@ -109,9 +114,9 @@ describe.skipIf(!haveTools)('file plugin against Knot', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await s?.knot.stop();
-    await s?.tsdns.stop();
-    if (s !== undefined) rmSync(s.dir, { recursive: true, force: true });
+    await knot?.stop();
+    await tsdns?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   /** The differences knownDifference excused, to check they are exactly the expected ones. */
