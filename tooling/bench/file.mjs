@@ -9,7 +9,15 @@
 //   node --expose-gc tooling/bench/file.mjs [--records N] [--rounds N]
 //   (build first: packages/core and packages/plugins/file, `tsc -p tsconfig.build.json`)
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -18,9 +26,13 @@ import { once } from 'node:events';
 
 if (typeof globalThis.gc !== 'function') {
   // Retained heap can only be measured after a full collection.
-  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+    },
+  );
   process.exit(r.status ?? 1);
 }
 
@@ -212,7 +224,9 @@ try {
   );
   console.log(`retained heap: ${Math.round(perRecord)} bytes per record (${mb(perRecord * size)} in all)`);
   console.log(`peak RSS of this process: ${mb(process.resourceUsage().maxRSS * 1024)}`);
-  console.log(`Zone.lookup in process (existing / NXDOMAIN / wildcard / referral mix): ${Math.round(rate).toLocaleString('en-US')} lookups/s`);
+  console.log(
+    `Zone.lookup in process (existing / NXDOMAIN / wildcard / referral mix): ${Math.round(rate).toLocaleString('en-US')} lookups/s`,
+  );
   const knot = await knotLoad(dir, path);
   if (knot !== undefined) {
     console.log(

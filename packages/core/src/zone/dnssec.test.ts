@@ -119,7 +119,9 @@ describe('DNSSEC with NSEC (RFC 4035 3.1)', () => {
   it('proves NXDOMAIN with the covering NSEC and the one denying the wildcard', () => {
     const r = ask('nope.example.', 'A');
     expect(r.rcode).toBe(Rcode.NXDOMAIN);
-    expect(r.authority).toEqual([...NEG, ...nsec('insec.example.', 'ns1.example.'), ...nsec('example.', 'a.example.')].sort());
+    expect(r.authority).toEqual(
+      [...NEG, ...nsec('insec.example.', 'ns1.example.'), ...nsec('example.', 'a.example.')].sort(),
+    );
   });
 
   it('sends one NSEC when it covers both the name and the wildcard', () => {
@@ -191,7 +193,12 @@ describe('DNSSEC with NSEC (RFC 4035 3.1)', () => {
 
   it('signs every RRset of a CNAME chain and of additional addresses', () => {
     expect(ask('z.example.', 'A').answer).toEqual(
-      ['z.example. CNAME a.example.', 'z.example. RRSIG(CNAME)', 'a.example. A 192.0.2.1', 'a.example. RRSIG(A)'].sort(),
+      [
+        'z.example. CNAME a.example.',
+        'z.example. RRSIG(CNAME)',
+        'a.example. A 192.0.2.1',
+        'a.example. RRSIG(A)',
+      ].sort(),
     );
     expect(ask('example.', 'NS').additional).toEqual(['ns1.example. A 192.0.2.2', 'ns1.example. RRSIG(A)']);
   });
@@ -223,8 +230,13 @@ describe('DNSSEC with NSEC (RFC 4035 3.1)', () => {
     ]) {
       const r = ask(name, type, false);
       const all = [...r.answer, ...r.authority, ...r.additional];
-      expect(all.filter((l) => /RRSIG|NSEC|DS/.test(l.split(' ')[1])), `${name} ${type}`).toEqual(
-        type === 'DS' ? ['cut.example. DS 1 13 2 0000000000000000000000000000000000000000000000000000000000000000'] : [],
+      expect(
+        all.filter((l) => /RRSIG|NSEC|DS/.test(l.split(' ')[1])),
+        `${name} ${type}`,
+      ).toEqual(
+        type === 'DS'
+          ? ['cut.example. DS 1 13 2 0000000000000000000000000000000000000000000000000000000000000000']
+          : [],
       );
     }
   });
@@ -240,8 +252,16 @@ describe('DNSSEC with NSEC (RFC 4035 3.1)', () => {
   });
 
   it('sorts the NSEC owners itself when the chain is broken', () => {
-    const broken = Zone.from('example.', parseZone(SIGNED.replace('a NSEC c.b.example.', 'a NSEC ns1.example.'), { origin: 'example.' }));
+    const broken = Zone.from(
+      'example.',
+      parseZone(SIGNED.replace('a NSEC c.b.example.', 'a NSEC ns1.example.'), { origin: 'example.' }),
+    );
     const r = broken.lookup('nope.example.', 1, { do: true });
-    expect(r.authority.filter((x) => x.type === 'NSEC').map((x) => x.name).sort()).toEqual(['example.', 'insec.example.']);
+    expect(
+      r.authority
+        .filter((x) => x.type === 'NSEC')
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(['example.', 'insec.example.']);
   });
 });

@@ -186,7 +186,10 @@ describe('Zone.lookup: CNAME', () => {
   });
 
   it('signals a target outside the zone for the caller to resolve', () => {
-    check(q('ext.example.org.', 'A'), { answer: ['ext.example.org. CNAME www.example.net.'], chase: 'www.example.net.' });
+    check(q('ext.example.org.', 'A'), {
+      answer: ['ext.example.org. CNAME www.example.net.'],
+      chase: 'www.example.net.',
+    });
     check(q('toext.example.org.', 'AAAA'), {
       answer: ['toext.example.org. CNAME ext.example.org.', 'ext.example.org. CNAME www.example.net.'],
       chase: 'www.example.net.',
@@ -202,7 +205,10 @@ describe('Zone.lookup: CNAME', () => {
   });
 
   it('ends a chain at a target without the type with NODATA', () => {
-    check(q('alias.example.org.', 'MX'), { answer: ['alias.example.org. CNAME www.example.org.'], authority: [SOA] });
+    check(q('alias.example.org.', 'MX'), {
+      answer: ['alias.example.org. CNAME www.example.org.'],
+      authority: [SOA],
+    });
   });
 
   it('stops a loop once every CNAME is in the answer', () => {
@@ -210,7 +216,10 @@ describe('Zone.lookup: CNAME', () => {
       answer: ['loop1.example.org. CNAME loop2.example.org.', 'loop2.example.org. CNAME loop1.example.org.'],
     });
     check(q('a.self.example.org.', 'A'), {
-      answer: ['a.self.example.org. CNAME x.self.example.org.', 'x.self.example.org. CNAME x.self.example.org.'],
+      answer: [
+        'a.self.example.org. CNAME x.self.example.org.',
+        'x.self.example.org. CNAME x.self.example.org.',
+      ],
     });
   });
 
@@ -232,8 +241,16 @@ describe('Zone.lookup: CNAME', () => {
     check(q('tosub.example.org.', 'A'), {
       aa: true,
       answer: ['tosub.example.org. CNAME x.sub.example.org.'],
-      authority: ['sub.example.org. NS ns.sub.example.org.', 'sub.example.org. NS ns.other.example.net.', 'sub.example.org. NS ns1.example.org.'],
-      additional: ['ns.sub.example.org. A 192.0.2.53', 'ns1.example.org. A 192.0.2.1', 'ns1.example.org. AAAA 2001:db8::1'],
+      authority: [
+        'sub.example.org. NS ns.sub.example.org.',
+        'sub.example.org. NS ns.other.example.net.',
+        'sub.example.org. NS ns1.example.org.',
+      ],
+      additional: [
+        'ns.sub.example.org. A 192.0.2.53',
+        'ns1.example.org. A 192.0.2.1',
+        'ns1.example.org. AAAA 2001:db8::1',
+      ],
     });
   });
 });
@@ -241,8 +258,16 @@ describe('Zone.lookup: CNAME', () => {
 describe('Zone.lookup: delegations', () => {
   const referral = {
     aa: false,
-    authority: ['sub.example.org. NS ns.sub.example.org.', 'sub.example.org. NS ns.other.example.net.', 'sub.example.org. NS ns1.example.org.'],
-    additional: ['ns.sub.example.org. A 192.0.2.53', 'ns1.example.org. A 192.0.2.1', 'ns1.example.org. AAAA 2001:db8::1'],
+    authority: [
+      'sub.example.org. NS ns.sub.example.org.',
+      'sub.example.org. NS ns.other.example.net.',
+      'sub.example.org. NS ns1.example.org.',
+    ],
+    additional: [
+      'ns.sub.example.org. A 192.0.2.53',
+      'ns1.example.org. A 192.0.2.1',
+      'ns1.example.org. AAAA 2001:db8::1',
+    ],
   };
 
   it('refers below, at and for glue names of a cut, without AA', () => {
@@ -256,14 +281,18 @@ describe('Zone.lookup: delegations', () => {
 
   it('answers DS at the cut from the parent side', () => {
     check(q('sub.example.org.', 'DS'), {
-      answer: ['sub.example.org. DS 12345 8 2 49FD46E6C4B45C55D4AC49FD46E6C4B45C55D4AC49FD46E6C4B45C55D4AC1234'],
+      answer: [
+        'sub.example.org. DS 12345 8 2 49FD46E6C4B45C55D4AC49FD46E6C4B45C55D4AC49FD46E6C4B45C55D4AC1234',
+      ],
     });
     check(q('x.sub.example.org.', 'DS'), referral);
   });
 
   it('leaves DS out of referrals without DO', () => {
     expect(q('x.sub.example.org.', 'A').authority.some((r) => r.type === 'DS')).toBe(false);
-    expect(zone.lookup('x.sub.example.org.', 1, { do: true }).authority.some((r) => r.type === 'DS')).toBe(true);
+    expect(zone.lookup('x.sub.example.org.', 1, { do: true }).authority.some((r) => r.type === 'DS')).toBe(
+      true,
+    );
   });
 });
 
@@ -325,16 +354,21 @@ describe('Zone.lookup: DNAME (RFC 6672)', () => {
   it('answers YXDOMAIN when the substituted name would be too long', () => {
     check(q(`${'b'.repeat(63)}.${'b'.repeat(26)}.longdn.example.org.`, 'A'), {
       rcode: Rcode.YXDOMAIN,
-      answer: [`longdn.example.org. DNAME ${'a'.repeat(63)}.${'a'.repeat(63)}.${'a'.repeat(63)}.example.org.`],
+      answer: [
+        `longdn.example.org. DNAME ${'a'.repeat(63)}.${'a'.repeat(63)}.${'a'.repeat(63)}.example.org.`,
+      ],
     });
   });
 
   it('applies an apex DNAME to every name below the apex', () => {
     const z = Zone.from(
       'example.org.',
-      parseZone('$ORIGIN example.org.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns.example.net.\n@ DNAME example.com.\nwww A 192.0.2.1\n', {
-        origin: 'example.org.',
-      }),
+      parseZone(
+        '$ORIGIN example.org.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns.example.net.\n@ DNAME example.com.\nwww A 192.0.2.1\n',
+        {
+          origin: 'example.org.',
+        },
+      ),
     );
     check(z.lookup('www.example.org.', 1), {
       answer: ['example.org. DNAME example.com.', 'www.example.org. CNAME www.example.com.'],
@@ -345,7 +379,10 @@ describe('Zone.lookup: DNAME (RFC 6672)', () => {
 
   it('lets the higher of a cut and a DNAME decide', () => {
     check(q('x.hidden.sub.dn.example.org.', 'A'), {
-      answer: ['dn.example.org. DNAME example.net.', 'x.hidden.sub.dn.example.org. CNAME x.hidden.sub.example.net.'],
+      answer: [
+        'dn.example.org. DNAME example.net.',
+        'x.hidden.sub.dn.example.org. CNAME x.hidden.sub.example.net.',
+      ],
       chase: 'x.hidden.sub.example.net.',
     });
   });
@@ -417,7 +454,10 @@ alias. DNAME example.com.
       parseZone('$TTL 60\n. SOA a. b. 1 2 3 4 5\n. NS a.\n. DNAME example.net.\n', { origin: '.' }),
     );
     const r = z.lookup('www.example.', 1);
-    expect(r.answer.slice(0, 2).map(line)).toEqual(['. DNAME example.net.', 'www.example. CNAME www.example.example.net.']);
+    expect(r.answer.slice(0, 2).map(line)).toEqual([
+      '. DNAME example.net.',
+      'www.example. CNAME www.example.example.net.',
+    ]);
     // Every substituted name is below the apex again: the chain ends at the hop limit or at
     // a name too long to substitute, whichever comes first.
     expect(r.answer.length).toBeLessThanOrEqual(2 * MAX_CHAIN);

@@ -189,7 +189,13 @@ function exact(q: Query, node: ZoneNode): string | undefined {
 }
 
 /** RFC 4592 3.3.1: the answer synthesized from wildcard `wild`, owned by `name`. */
-function fromWildcard(q: Query, wild: ZoneNode, name: string, key: string, ceKey: string): string | undefined {
+function fromWildcard(
+  q: Query,
+  wild: ZoneNode,
+  name: string,
+  key: string,
+  ceKey: string,
+): string | undefined {
   const res = q.res;
   const denial = q.dnssec ? q.zone.denial : null;
   if (res.wildcard === undefined) res.wildcard = wild.records.length > 0 ? wild.records[0].name : wild.key;
@@ -345,5 +351,6 @@ function addAddresses(q: Query, target: string, key: string, pointer: string): v
   const wild = zone.nodes.get(wildcardKey(ceKey));
   if (wild === undefined || (wild.flags & NodeFlag.CNAME) !== 0) return;
   if (pushSynthesized(out, wild, 'A', target) > 0 && q.dnssec) pushSynthesizedSigs(out, wild, T.A, target);
-  if (pushSynthesized(out, wild, 'AAAA', target) > 0 && q.dnssec) pushSynthesizedSigs(out, wild, T.AAAA, target);
+  if (pushSynthesized(out, wild, 'AAAA', target) > 0 && q.dnssec)
+    pushSynthesizedSigs(out, wild, T.AAAA, target);
 }

@@ -83,7 +83,10 @@ const H = (name: string) => nsec3Hash(name, 1, 1, SALT_BYTES);
 function nsec3s(r: ResourceRecord[]): Array<{ owner: string; next: string }> {
   return r
     .filter((x) => x.type === 'NSEC3')
-    .map((x) => ({ owner: x.name.split('.')[0].toLowerCase(), next: base32hex((x.data as Nsec3Data).nextDomain) }));
+    .map((x) => ({
+      owner: x.name.split('.')[0].toLowerCase(),
+      next: base32hex((x.data as Nsec3Data).nextDomain),
+    }));
 }
 
 const matches = (set: Array<{ owner: string }>, name: string) => set.some((n) => n.owner === H(name));

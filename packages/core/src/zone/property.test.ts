@@ -19,12 +19,13 @@ const QTYPES = ['A', 'TXT', 'MX', 'CNAME', 'NS', 'DS', 'SOA', 'ANY'];
 const relName = fc.array(fc.constantFrom(...LABELS), { minLength: 1, maxLength: 3 }).map((l) => l.join('.'));
 const absName = relName.map((n) => `${n}.${ORIGIN}`);
 const anyCase = (name: string) =>
-  fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }).map((up) =>
-    [...name].map((ch, i) => (up[i] ? ch.toUpperCase() : ch)).join(''),
-  );
+  fc
+    .array(fc.boolean(), { minLength: name.length, maxLength: name.length })
+    .map((up) => [...name].map((ch, i) => (up[i] ? ch.toUpperCase() : ch)).join(''));
 
-const recordArb = fc.tuple(absName, fc.constantFrom(...TYPES), absName, fc.integer({ min: 1, max: 4 })).map(
-  ([owner, type, target, n]): ResourceRecord => {
+const recordArb = fc
+  .tuple(absName, fc.constantFrom(...TYPES), absName, fc.integer({ min: 1, max: 4 }))
+  .map(([owner, type, target, n]): ResourceRecord => {
     switch (type) {
       case 'A':
         return { name: owner, type, class: 'IN', ttl: 60, data: `192.0.2.${n}` };
@@ -37,8 +38,7 @@ const recordArb = fc.tuple(absName, fc.constantFrom(...TYPES), absName, fc.integ
       case 'NS':
         return { name: owner, type, class: 'IN', ttl: 60, data: target };
     }
-  },
-);
+  });
 
 const HEAD: ResourceRecord[] = [
   {
@@ -46,7 +46,15 @@ const HEAD: ResourceRecord[] = [
     type: 'SOA',
     class: 'IN',
     ttl: 60,
-    data: { mname: 'ns.example.net.', rname: 'h.example.net.', serial: 1, refresh: 2, retry: 3, expire: 4, minimum: 30 },
+    data: {
+      mname: 'ns.example.net.',
+      rname: 'h.example.net.',
+      serial: 1,
+      refresh: 2,
+      retry: 3,
+      expire: 4,
+      minimum: 30,
+    },
   },
   { name: ORIGIN, type: 'NS', class: 'IN', ttl: 60, data: 'ns.example.net.' },
 ];
@@ -90,7 +98,8 @@ interface Outcome {
   authority: string[];
 }
 
-const show = (r: Rec, owner = r.name) => `${owner.toLowerCase()} ${r.type} ${JSON.stringify(r.data)}`.toLowerCase();
+const show = (r: Rec, owner = r.name) =>
+  `${owner.toLowerCase()} ${r.type} ${JSON.stringify(r.data)}`.toLowerCase();
 
 function reference(m: Model, qname: string, qtype: string): Outcome {
   const answer: string[] = [];
@@ -102,7 +111,12 @@ function reference(m: Model, qname: string, qtype: string): Outcome {
     // A cut above (or at, unless DS) the name refers.
     for (const a of pathFromApex(k)) {
       if (m.has(a, 'NS') && (a !== k || qtype !== 'DS')) {
-        return { rcode: Rcode.NOERROR, aa: answer.length > 0, answer, authority: m.of(a, 'NS').map((r) => show(r)) };
+        return {
+          rcode: Rcode.NOERROR,
+          aa: answer.length > 0,
+          answer,
+          authority: m.of(a, 'NS').map((r) => show(r)),
+        };
       }
     }
     let source: string | undefined;
@@ -119,14 +133,16 @@ function reference(m: Model, qname: string, qtype: string): Outcome {
       const sets = (m.owners.get(source) ?? []).map((r) => typeToNumber(r.type));
       if (sets.length === 0) return { rcode: Rcode.NOERROR, aa: true, answer, authority: [soa] };
       const lowest = Math.min(...sets);
-      for (const r of m.owners.get(source) ?? []) if (typeToNumber(r.type) === lowest) answer.push(show(r, owner));
+      for (const r of m.owners.get(source) ?? [])
+        if (typeToNumber(r.type) === lowest) answer.push(show(r, owner));
       return { rcode: Rcode.NOERROR, aa: true, answer, authority: [] };
     }
     if (cname.length > 0 && qtype !== 'CNAME') {
       answer.push(show(cname[0], owner));
       seen.push(k);
       const target = String(cname[0].data);
-      if (seen.includes(target.toLowerCase())) return { rcode: Rcode.NOERROR, aa: true, answer, authority: [] };
+      if (seen.includes(target.toLowerCase()))
+        return { rcode: Rcode.NOERROR, aa: true, answer, authority: [] };
       name = target;
       owner = name;
       continue;
@@ -154,7 +170,10 @@ describe('Zone.lookup against a reference resolver', () => {
     fc.assert(
       fc.property(
         fc.array(recordArb, { maxLength: 25 }),
-        fc.array(fc.tuple(absName.chain(anyCase), fc.constantFrom(...QTYPES)), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.tuple(absName.chain(anyCase), fc.constantFrom(...QTYPES)), {
+          minLength: 1,
+          maxLength: 20,
+        }),
         (records, queries) => {
           const zone = new Zone(ORIGIN);
           const model = new Model();
@@ -166,14 +185,21 @@ describe('Zone.lookup against a reference resolver', () => {
               continue;
             }
             // Exact duplicates collapse in the zone; keep the model in step.
-            const dup = model.of(r.name.toLowerCase(), r.type).some((x) => JSON.stringify(x.data).toLowerCase() === JSON.stringify((r as Rec).data).toLowerCase());
+            const dup = model
+              .of(r.name.toLowerCase(), r.type)
+              .some(
+                (x) => JSON.stringify(x.data).toLowerCase() === JSON.stringify((r as Rec).data).toLowerCase(),
+              );
             if (!dup) model.add(r as Rec);
           }
           zone.seal();
           for (const [qname, qtype] of queries) {
             const got = outcome(zone, qname, qtype);
             const want = reference(model, qname, qtype);
-            expect({ ...got, answer: [...got.answer].sort(), authority: [...got.authority].sort() }, `${qname} ${qtype}`).toEqual({
+            expect(
+              { ...got, answer: [...got.answer].sort(), authority: [...got.authority].sort() },
+              `${qname} ${qtype}`,
+            ).toEqual({
               ...want,
               answer: [...want.answer].sort(),
               authority: [...want.authority].sort(),
@@ -189,7 +215,10 @@ describe('Zone.lookup against a reference resolver', () => {
     const zone = Zone.from(ORIGIN, HEAD);
     fc.assert(
       fc.property(
-        fc.array(fc.stringMatching(/^([a-zA-Z0-9*_-]|\\[.\\]|\\[0-9]{3}){1,10}$/), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.stringMatching(/^([a-zA-Z0-9*_-]|\\[.\\]|\\[0-9]{3}){1,10}$/), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         fc.integer({ min: 0, max: 65535 }),
         fc.boolean(),
         (labels, qtype, dnssec) => {

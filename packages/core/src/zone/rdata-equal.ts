@@ -29,7 +29,8 @@ function valueEqual(a: unknown, b: unknown, caseless: boolean): boolean {
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   for (const k of ka) {
-    if (!valueEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], caseless)) return false;
+    if (!valueEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], caseless))
+      return false;
   }
   return true;
 }

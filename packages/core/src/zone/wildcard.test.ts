@@ -33,7 +33,15 @@ const SUBDEL = ['subdel.example. NS ns.example.com.', 'subdel.example. NS ns.exa
 // [qname, qtype, rcode, AA, answer, authority, additional] — RFC 4592 2.2.1's walk-through,
 // plus the empty non-terminals and wildcard-owner cases its text discusses.
 const TABLE: Array<[string, string, number, boolean, string[], string[], string[]]> = [
-  ['host3.example.', 'MX', Rcode.NOERROR, true, ['host3.example. MX 10 host1.example.'], [], ['host1.example. A 192.0.2.1']],
+  [
+    'host3.example.',
+    'MX',
+    Rcode.NOERROR,
+    true,
+    ['host3.example. MX 10 host1.example.'],
+    [],
+    ['host1.example. A 192.0.2.1'],
+  ],
   ['host3.example.', 'A', Rcode.NOERROR, true, [], [SOA], []],
   ['foo.bar.example.', 'TXT', Rcode.NOERROR, true, ['foo.bar.example. TXT "this is a wildcard"'], [], []],
   ['host1.example.', 'MX', Rcode.NOERROR, true, [], [SOA], []],
@@ -76,10 +84,13 @@ describe('wildcards and empty non-terminals', () => {
   it('treats a wildcard owner that is only an empty non-terminal as NODATA', () => {
     const z = Zone.from(
       'example.',
-      parseZone(RFC4592.replace('*.example.               3600     TXT   "this is a wildcard"\n', '').replace(
-        '*.example.               3600     MX    10 host1.example.\n',
-        '',
-      ), { origin: 'example.' }),
+      parseZone(
+        RFC4592.replace('*.example.               3600     TXT   "this is a wildcard"\n', '').replace(
+          '*.example.               3600     MX    10 host1.example.\n',
+          '',
+        ),
+        { origin: 'example.' },
+      ),
     );
     // *.example. now exists only because sub.*.example. does.
     const r = z.lookup('host3.example.', 15);
@@ -90,7 +101,10 @@ describe('wildcards and empty non-terminals', () => {
   });
 
   it('never synthesizes below a cut', () => {
-    const z = Zone.from('example.', parseZone(RFC4592 + '*.subdel.example. 3600 A 192.0.2.7\n', { origin: 'example.' }));
+    const z = Zone.from(
+      'example.',
+      parseZone(RFC4592 + '*.subdel.example. 3600 A 192.0.2.7\n', { origin: 'example.' }),
+    );
     const r = z.lookup('x.subdel.example.', 1);
     expect(r.aa).toBe(false);
     expect(r.answer).toEqual([]);

@@ -49,7 +49,9 @@ describe('Zone building and validation', () => {
 
   it('rejects an SOA below the apex and a second SOA, but collapses an identical one', () => {
     expect(buildError(HEAD + 'sub SOA ns1 h 1 2 3 4 5\n').reason).toMatch(/not at the zone apex/);
-    expect(buildError(HEAD + '@ SOA ns1 hostmaster 8 7200 3600 1209600 300\n').reason).toMatch(/more than one SOA/);
+    expect(buildError(HEAD + '@ SOA ns1 hostmaster 8 7200 3600 1209600 300\n').reason).toMatch(
+      /more than one SOA/,
+    );
     expect(build(HEAD + '@ SOA ns1 hostmaster 7 7200 3600 1209600 300\n').size).toBe(3);
   });
 
@@ -67,27 +69,50 @@ describe('Zone building and validation', () => {
   });
 
   it('rejects a second DNAME at one name', () => {
-    expect(buildError(HEAD + 'd DNAME a.example.\nd DNAME b.example.\n').reason).toMatch(/more than one DNAME/);
+    expect(buildError(HEAD + 'd DNAME a.example.\nd DNAME b.example.\n').reason).toMatch(
+      /more than one DNAME/,
+    );
   });
 
   it('rejects records outside the zone, naming where they came from', () => {
     const z = new Zone('example.org.');
-    const outside: ResourceRecord = { name: 'www.example.net.', type: 'A', class: 'IN', ttl: 60, data: '192.0.2.1' };
+    const outside: ResourceRecord = {
+      name: 'www.example.net.',
+      type: 'A',
+      class: 'IN',
+      ttl: 60,
+      data: '192.0.2.1',
+    };
     expect(() => z.add(outside, 'db.example.org:12')).toThrow(ZoneError);
-    expect(() => z.add(outside, 'db.example.org:12')).toThrow(/^db\.example\.org:12: zone example\.org\.: www\.example\.net\. A: owner is outside the zone$/);
+    expect(() => z.add(outside, 'db.example.org:12')).toThrow(
+      /^db\.example\.org:12: zone example\.org\.: www\.example\.net\. A: owner is outside the zone$/,
+    );
   });
 
   it('rejects a record of another class and OPT records', () => {
     const z = new Zone('example.org.');
     z.add({ name: 'example.org.', type: 'A', class: 'IN', ttl: 60, data: '192.0.2.1' });
-    expect(() => z.add({ name: 'example.org.', type: 'A', class: 'CH', ttl: 60, data: '192.0.2.1' })).toThrow(/class CH/);
+    expect(() => z.add({ name: 'example.org.', type: 'A', class: 'CH', ttl: 60, data: '192.0.2.1' })).toThrow(
+      /class CH/,
+    );
     expect(() =>
-      z.add({ name: '.', type: 'OPT', udpPayloadSize: 512, extendedRcode: 0, ednsVersion: 0, flags: 0, options: [] }),
+      z.add({
+        name: '.',
+        type: 'OPT',
+        udpPayloadSize: 512,
+        extendedRcode: 0,
+        ednsVersion: 0,
+        flags: 0,
+        options: [],
+      }),
     ).toThrow(/OPT/);
   });
 
   it('drops exact duplicates, comparing names in rdata without regard to case', () => {
-    const z = build(HEAD + 'www A 192.0.2.80\nwww A 192.0.2.80\nmx MX 10 MAIL.example.org.\nmx MX 10 mail.example.org.\nt TXT "a"\nt TXT "A"\n');
+    const z = build(
+      HEAD +
+        'www A 192.0.2.80\nwww A 192.0.2.80\nmx MX 10 MAIL.example.org.\nmx MX 10 mail.example.org.\nt TXT "a"\nt TXT "A"\n',
+    );
     expect(z.size).toBe(3 + 1 + 1 + 2);
   });
 
@@ -127,7 +152,8 @@ describe('Zone building and validation', () => {
 
   it('rejects NSEC3 parameters it cannot hash with', () => {
     const e = buildError(
-      HEAD + '@ NSEC3PARAM 2 0 0 -\n0p9mhaveqvm6t7vbl5lop2u3t2rp3tom NSEC3 2 0 0 - 2t7b4g4vsa5smi47k61mv5bv1a22bojr NS\n',
+      HEAD +
+        '@ NSEC3PARAM 2 0 0 -\n0p9mhaveqvm6t7vbl5lop2u3t2rp3tom NSEC3 2 0 0 - 2t7b4g4vsa5smi47k61mv5bv1a22bojr NS\n',
     );
     expect(e.reason).toMatch(/unsupported NSEC3 hash algorithm 2/);
   });

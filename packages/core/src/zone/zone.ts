@@ -110,7 +110,11 @@ export class Zone {
     const type = rr.type;
     if (this.#class === undefined) this.#class = rr.class;
     else if (rr.class !== this.#class) {
-      throw new ZoneError(`${rr.name} ${type}: class ${rr.class} differs from the zone's ${this.#class}`, this.origin, where);
+      throw new ZoneError(
+        `${rr.name} ${type}: class ${rr.class} differs from the zone's ${this.#class}`,
+        this.origin,
+        where,
+      );
     }
     const key = nameKey(rr.name);
     if (!isSubdomain(key, this.originKey)) {
@@ -127,7 +131,8 @@ export class Zone {
       this.nodes.set(key, node);
     }
     if (type === 'SOA') {
-      if (node !== this.apex) throw new ZoneError(`${rr.name} SOA: SOA record not at the zone apex`, this.origin, where);
+      if (node !== this.apex)
+        throw new ZoneError(`${rr.name} SOA: SOA record not at the zone apex`, this.origin, where);
       if (this.#soa !== undefined) {
         if (sameRdata('SOA', this.#soa.data, rr.data)) return;
         throw new ZoneError('more than one SOA record', this.origin, where);

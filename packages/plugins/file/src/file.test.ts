@@ -41,7 +41,13 @@ const nextPlugin = definePlugin({
       name: 'answerer',
       serveDNS(req, w) {
         const m = req.reply();
-        m.answers.push({ name: req.qname, type: 'TXT', class: 'IN', ttl: 0, data: [new TextEncoder().encode('next')] });
+        m.answers.push({
+          name: req.qname,
+          type: 'TXT',
+          class: 'IN',
+          ttl: 0,
+          data: [new TextEncoder().encode('next')],
+        });
         w.write(m);
         return Rcode.NOERROR;
       },
@@ -110,7 +116,9 @@ describe('file plugin in a server', () => {
 
   it('serves one file with relative names as several zones', async () => {
     const s = await start(`file ${zoneFile} example.org example.net`);
-    expect(lines((await s.query('www.example.net.', 'A')).answers)).toEqual(['www.example.net. A "192.0.2.80"']);
+    expect(lines((await s.query('www.example.net.', 'A')).answers)).toEqual([
+      'www.example.net. A "192.0.2.80"',
+    ]);
     expect(lines((await s.query('alias.example.org.', 'A')).answers)).toEqual([
       'alias.example.org. CNAME "www.example.org."',
       'www.example.org. A "192.0.2.80"',
@@ -160,7 +168,10 @@ describe('file plugin in a server', () => {
 
   it('fails to start on a broken zone file, naming the file and line', async () => {
     const broken = join(dir, 'db.broken');
-    writeFileSync(broken, '$ORIGIN example.org.\n@ 60 SOA ns h 1 2 3 4 5\n@ 60 NS ns\nwww 60 A 192.0.2.300\n');
+    writeFileSync(
+      broken,
+      '$ORIGIN example.org.\n@ 60 SOA ns h 1 2 3 4 5\n@ 60 NS ns\nwww 60 A 192.0.2.300\n',
+    );
     await expect(start(`file ${broken} example.org`)).rejects.toThrow(`${broken}:4:`);
   });
 
@@ -169,19 +180,26 @@ describe('file plugin in a server', () => {
     writeFileSync(noSoa, '$ORIGIN example.org.\n@ 60 NS ns\n');
     await expect(start(`file ${noSoa} example.org`)).rejects.toThrow(/no SOA record/);
     const outside = join(dir, 'db.outside');
-    writeFileSync(outside, '$ORIGIN example.org.\n@ 60 SOA ns h 1 2 3 4 5\n@ 60 NS ns\nwww.example.net. 60 A 192.0.2.1\n');
+    writeFileSync(
+      outside,
+      '$ORIGIN example.org.\n@ 60 SOA ns h 1 2 3 4 5\n@ 60 NS ns\nwww.example.net. 60 A 192.0.2.1\n',
+    );
     await expect(start(`file ${outside} example.org`)).rejects.toThrow(`${outside}:4:`);
   });
 
   it('fails to start on a missing file when it is not to be reloaded', async () => {
-    await expect(start(`file ${join(dir, 'db.absent')} example.org {\n reload 0\n}`)).rejects.toThrow(/ENOENT/);
+    await expect(start(`file ${join(dir, 'db.absent')} example.org {\n reload 0\n}`)).rejects.toThrow(
+      /ENOENT/,
+    );
   });
 });
 
 describe('FileHandler as a Transferer', () => {
   it('streams the zone SOA first and last, and nothing for other zones', async () => {
     const zones = await FileZones.load({
-      directives: [{ path: zoneFile, origins: ['example.org.'], reloadMs: 0, reloadByMtime: false, transferTo: [] }],
+      directives: [
+        { path: zoneFile, origins: ['example.org.'], reloadMs: 0, reloadByMtime: false, transferTo: [] },
+      ],
       fallthrough: (await import('@tsdns/core')).Fallthrough.none,
     });
     const h = new FileHandler(zones, undefined);

@@ -44,7 +44,11 @@ export class FileHandler implements Handler, Transferer {
     if (qtype === AXFR || qtype === IXFR) return Rcode.REFUSED;
 
     const res = zone.lookup(req.qname, qtype, { do: req.do });
-    if (res.rcode === Rcode.NXDOMAIN && res.answer.length === 0 && this.zones.config.fallthrough.through(req.name)) {
+    if (
+      res.rcode === Rcode.NXDOMAIN &&
+      res.answer.length === 0 &&
+      this.zones.config.fallthrough.through(req.name)
+    ) {
       return nextOrFailure(this.name, this.next, req, w);
     }
     if (res.wildcard !== undefined) {
@@ -56,7 +60,8 @@ export class FileHandler implements Handler, Transferer {
     msg.answers = res.answer;
     msg.authorities = res.authority;
     // The OPT record that reply() may have added stays last.
-    if (res.additional.length > 0) msg.additionals = (res.additional as ResourceRecord[]).concat(msg.additionals);
+    if (res.additional.length > 0)
+      msg.additionals = (res.additional as ResourceRecord[]).concat(msg.additionals);
     w.write(msg);
     return res.rcode;
   }

@@ -16,27 +16,119 @@ import { signZone } from './test-support/sign.js';
 import { comparable, type Comparable } from './test-support/compare.js';
 
 const FIXTURE = new URL('./test-fixtures/db.rich', import.meta.url).pathname;
-const haveTools = hasTool('knotd') && hasTool('dnssec-keygen') && hasTool('dnssec-signzone') && hasTool('kdig');
+const haveTools =
+  hasTool('knotd') && hasTool('dnssec-keygen') && hasTool('dnssec-signzone') && hasTool('kdig');
 
 /** Substituted under longdn's DNAME, this makes a name over 255 octets. */
 const LONG_PREFIX = `${'b'.repeat(63)}.${'b'.repeat(26)}`;
 
 /** Owner names of db.rich, relative. */
 const OWNERS = [
-  '@', 'ns1', 'mail', 'www', 'multi', 'alias', 'alias2', 'ext', 'toext', 'loop1', 'loop2', 'nxc',
-  '*.wild', 'host.wild', 'sub.host.wild', 'a.b.c.ent', 'x.ent2', '*.cw', '*.cwext', 'towild',
-  '_sip._tcp', '_sip._udp', '_ldap._tcp', 'sip', 'sub', 'ns.sub', 'insec', 'tosub', 'toinsec',
-  'mx3', 'mx4', 'dn', 'dn2', 'dn3', 'dn4', 'longdn', 'target', 'x.target', '_443._tcp.www', 'caa', 'ptr',
-  'hinfo', 'naptr', 'sshfp', 'svc', 'https', 'upper.case',
+  '@',
+  'ns1',
+  'mail',
+  'www',
+  'multi',
+  'alias',
+  'alias2',
+  'ext',
+  'toext',
+  'loop1',
+  'loop2',
+  'nxc',
+  '*.wild',
+  'host.wild',
+  'sub.host.wild',
+  'a.b.c.ent',
+  'x.ent2',
+  '*.cw',
+  '*.cwext',
+  'towild',
+  '_sip._tcp',
+  '_sip._udp',
+  '_ldap._tcp',
+  'sip',
+  'sub',
+  'ns.sub',
+  'insec',
+  'tosub',
+  'toinsec',
+  'mx3',
+  'mx4',
+  'dn',
+  'dn2',
+  'dn3',
+  'dn4',
+  'longdn',
+  'target',
+  'x.target',
+  '_443._tcp.www',
+  'caa',
+  'ptr',
+  'hinfo',
+  'naptr',
+  'sshfp',
+  'svc',
+  'https',
+  'upper.case',
 ];
 /** Names that do not exist as owners: ENTs, wildcard matches, NXDOMAINs, names below cuts and DNAMEs. */
 const OTHERS = [
-  'b.c.ent', 'c.ent', 'ent', 'ent2', 'wild', '_tcp', '_udp', '_tcp.www', 'x.wild', 'a.b.wild', 'x.host.wild',
-  'nope', 'x.www', 'zzzz', 'aaaa', '0', 'x.cw', 'a.b.cw', 'q.cwext', 'x.sub', 'deep.ns.sub', 'host.insec',
-  'x.dn', 'a.b.dn', 'x.dn2', 'x.dn3', 'x.dn4', 'y.dn4', 'x.b.c.ent', '*', 'x.*.wild', 'UPPER.case',
+  'b.c.ent',
+  'c.ent',
+  'ent',
+  'ent2',
+  'wild',
+  '_tcp',
+  '_udp',
+  '_tcp.www',
+  'x.wild',
+  'a.b.wild',
+  'x.host.wild',
+  'nope',
+  'x.www',
+  'zzzz',
+  'aaaa',
+  '0',
+  'x.cw',
+  'a.b.cw',
+  'q.cwext',
+  'x.sub',
+  'deep.ns.sub',
+  'host.insec',
+  'x.dn',
+  'a.b.dn',
+  'x.dn2',
+  'x.dn3',
+  'x.dn4',
+  'y.dn4',
+  'x.b.c.ent',
+  '*',
+  'x.*.wild',
+  'UPPER.case',
   LONG_PREFIX + '.longdn',
 ];
-const TYPES = ['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'CNAME', 'SRV', 'DS', 'DNAME', 'PTR', 'CAA', 'TLSA', 'SVCB', 'HTTPS', 'NAPTR', 'HINFO', 'SSHFP', 'ANY'];
+const TYPES = [
+  'A',
+  'AAAA',
+  'NS',
+  'SOA',
+  'MX',
+  'TXT',
+  'CNAME',
+  'SRV',
+  'DS',
+  'DNAME',
+  'PTR',
+  'CAA',
+  'TLSA',
+  'SVCB',
+  'HTTPS',
+  'NAPTR',
+  'HINFO',
+  'SSHFP',
+  'ANY',
+];
 const SIGNED_TYPES = [...TYPES, 'DNSKEY', 'RRSIG', 'NSEC', 'NSEC3PARAM'];
 
 function names(origin: string): string[] {
@@ -64,12 +156,16 @@ function knownDifference(name: string, type: string, ours: Comparable, knot: Com
     knot.authority.every((r) => ours.authority.includes(r))
   ) {
     const extra = ours.authority.filter((r) => !knot.authority.includes(r));
-    if (extra.length > 0 && extra.every((r) => /^\S+ \d+ IN (NSEC|RRSIG) /.test(r))) return 'NSEC: wildcard proof';
+    if (extra.length > 0 && extra.every((r) => /^\S+ \d+ IN (NSEC|RRSIG) /.test(r)))
+      return 'NSEC: wildcard proof';
   }
   // RFC 6672 2.2: a DNAME substitution that would make a name longer than 255 octets is
   // answered YXDOMAIN (with the DNAME); Knot answers NXDOMAIN with the SOA.
   if (name.startsWith(LONG_PREFIX) && ours.rcode === 'YXDOMAIN' && knot.rcode === 'NXDOMAIN') {
-    if (JSON.stringify(ours.answer) === JSON.stringify(knot.answer) && ours.answer.some((r) => r.includes(' DNAME '))) {
+    if (
+      JSON.stringify(ours.answer) === JSON.stringify(knot.answer) &&
+      ours.answer.some((r) => r.includes(' DNAME '))
+    ) {
       return 'DNAME: YXDOMAIN';
     }
   }
@@ -143,7 +239,9 @@ describe.skipIf(!haveTools)('file plugin against Knot', () => {
           excused.push(`${name} ${type}${dnssec ? ' +dnssec' : ''}: ${known}`);
           continue;
         }
-        problems.push(`${name} ${type}${dnssec ? ' +dnssec' : ''}\n  tsdns: ${JSON.stringify(a)}\n  knot:  ${JSON.stringify(b)}`);
+        problems.push(
+          `${name} ${type}${dnssec ? ' +dnssec' : ''}\n  tsdns: ${JSON.stringify(a)}\n  knot:  ${JSON.stringify(b)}`,
+        );
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
@@ -181,9 +279,14 @@ describe.skipIf(!haveTools)('file plugin against Knot', () => {
     for (const [name, type] of cases) {
       for (const bufsize of [512, 1232]) {
         const opts = { do: true, bufsize, rd: false };
-        const [ours, theirs] = await Promise.all([query(s.tsdns.target, name, type, opts), query({ port: s.knot.port }, name, type, opts)]);
+        const [ours, theirs] = await Promise.all([
+          query(s.tsdns.target, name, type, opts),
+          query({ port: s.knot.port }, name, type, opts),
+        ]);
         const pick = (c: Comparable) => ({ rcode: c.rcode, aa: c.aa, tc: c.tc });
-        expect(pick(comparable(ours)), `${name} ${type} bufsize ${bufsize}`).toEqual(pick(comparable(theirs)));
+        expect(pick(comparable(ours)), `${name} ${type} bufsize ${bufsize}`).toEqual(
+          pick(comparable(theirs)),
+        );
         if (comparable(ours).tc) truncated++;
       }
     }
@@ -223,10 +326,14 @@ describe.skipIf(!haveTools)('file plugin against Knot', () => {
     const expected: string[] = [];
     for (const origin of ['signed.example.', 'nsec3.example.']) {
       for (const n of ['_443._tcp.www', 'caa', 'svc', 'https']) {
-        expected.push(`${n}.${origin} ANY: ANY: Knot picks the RRSIG set`, `${n}.${origin} ANY +dnssec: ANY: Knot picks the RRSIG set`);
+        expected.push(
+          `${n}.${origin} ANY: ANY: Knot picks the RRSIG set`,
+          `${n}.${origin} ANY +dnssec: ANY: Knot picks the RRSIG set`,
+        );
       }
     }
-    for (const n of ['a.b.wild', 'x.cw', 'a.b.cw', 'q.cwext']) expected.push(`${n}.signed.example. NSEC +dnssec: NSEC: wildcard proof`);
+    for (const n of ['a.b.wild', 'x.cw', 'a.b.cw', 'q.cwext'])
+      expected.push(`${n}.signed.example. NSEC +dnssec: NSEC: wildcard proof`);
     const longQueries = (origin: string, types: readonly string[], variants: string[]) =>
       types.flatMap((t) => variants.map((v) => `${LONG_PREFIX}.longdn.${origin} ${t}${v}: DNAME: YXDOMAIN`));
     expected.push(...longQueries('example.org.', TYPES, ['']));

@@ -13,13 +13,18 @@ export function serialNewer(a: number, b: number): boolean {
  * (file:line:column) for bad text or records outside the zone, ZoneError for zone-level
  * faults, and the file system's error when the file cannot be read.
  */
-export async function loadZone(path: string, origin: string, olderSerial?: number): Promise<Zone | undefined> {
+export async function loadZone(
+  path: string,
+  origin: string,
+  olderSerial?: number,
+): Promise<Zone | undefined> {
   const zone = new Zone(origin);
   let soaSeen = false;
   for await (const rr of readZone(path, { origin, rejectOutOfZone: true })) {
     if (!soaSeen && rr.type === 'SOA') {
       soaSeen = true;
-      if (olderSerial !== undefined && !serialNewer((rr.data as SoaData).serial, olderSerial)) return undefined;
+      if (olderSerial !== undefined && !serialNewer((rr.data as SoaData).serial, olderSerial))
+        return undefined;
     }
     zone.add(rr, path);
   }

@@ -67,7 +67,9 @@ describe('file reload', () => {
     expect(await www(s)).toBe('192.0.2.10');
     writeZone(path, zoneText(2, '192.0.2.20'));
     await eventually(async () => expect(await www(s)).toBe('192.0.2.20'));
-    expect(s.logs).toContain(`[INFO] plugin/file: Successfully reloaded zone "example.org." in "${path}" with 2 SOA serial`);
+    expect(s.logs).toContain(
+      `[INFO] plugin/file: Successfully reloaded zone "example.org." in "${path}" with 2 SOA serial`,
+    );
   });
 
   it('ignores a changed file whose serial did not grow', async () => {
@@ -95,7 +97,11 @@ describe('file reload', () => {
     writeZone(path, zoneText(1, '192.0.2.10'));
     const s = await start(path);
     writeZone(path, zoneText(2, '192.0.2.20') + 'bad A 300.1.1.1\n');
-    await eventually(async () => expect(s.logs.some((l) => l.startsWith(`[ERROR] plugin/file: Parsing zone "example.org.": ${path}:7:`))).toBe(true));
+    await eventually(async () =>
+      expect(
+        s.logs.some((l) => l.startsWith(`[ERROR] plugin/file: Parsing zone "example.org.": ${path}:7:`)),
+      ).toBe(true),
+    );
     expect(await www(s)).toBe('192.0.2.10');
     writeZone(path, zoneText(2, '192.0.2.20') + 'www CNAME ns\n');
     await eventually(async () => expect(s.logs.some((l) => l.includes('CNAME and other data'))).toBe(true));
@@ -107,7 +113,11 @@ describe('file reload', () => {
   it('answers SERVFAIL until a missing file appears', async () => {
     const path = join(dir, 'db.later');
     const s = await start(path);
-    expect(s.logs.some((l) => l.startsWith('[WARNING] plugin/file: Failed to open') && l.endsWith('trying again in 50ms'))).toBe(true);
+    expect(
+      s.logs.some(
+        (l) => l.startsWith('[WARNING] plugin/file: Failed to open') && l.endsWith('trying again in 50ms'),
+      ),
+    ).toBe(true);
     expect(await www(s)).toBe(Rcode.SERVFAIL);
     writeZone(path, zoneText(1, '192.0.2.10'));
     await eventually(async () => expect(await www(s)).toBe('192.0.2.10'));

@@ -5,7 +5,10 @@ import { DEFAULT_RELOAD_MS, isTransferTarget, parseFile, type FileConfig } from 
 const ROOT = '/srv/zones';
 
 function parse(text: string, zones: string[] = ['example.org.']): FileConfig {
-  const c = Object.assign(new Dispenser(tokenize(text, 'Corefile'), 'Corefile'), { zones, config: { root: ROOT } });
+  const c = Object.assign(new Dispenser(tokenize(text, 'Corefile'), 'Corefile'), {
+    zones,
+    config: { root: ROOT },
+  });
   return parseFile(c);
 }
 
@@ -70,8 +73,12 @@ describe('parseFile', () => {
   });
 
   it('refuses transfer to while core cannot serve transfers, after checking the addresses', () => {
-    expect(errorOf('file db {\n transfer to 10.0.0.1 *\n}').detail).toBe('transfer to: outgoing zone transfers are not supported yet');
-    expect(errorOf('file db {\n transfer to 10.0.0.999\n}').detail).toBe("transfer to: '10.0.0.999' is not an address, a CIDR network or *");
+    expect(errorOf('file db {\n transfer to 10.0.0.1 *\n}').detail).toBe(
+      'transfer to: outgoing zone transfers are not supported yet',
+    );
+    expect(errorOf('file db {\n transfer to 10.0.0.999\n}').detail).toBe(
+      "transfer to: '10.0.0.999' is not an address, a CIDR network or *",
+    );
     expect(errorOf('file db {\n transfer from 10.0.0.1\n}').detail).toContain("expected 'to'");
     expect(errorOf('file db {\n transfer to\n}').detail).toContain('at least one address');
   });

@@ -26,7 +26,8 @@ export interface FileConfig {
 }
 
 /** What parseFile needs of the Controller: its token walker, the block's zones and `root`. */
-export type FileSetupContext = Dispenser & Pick<Controller, 'zones'> & { readonly config: Pick<Controller['config'], 'root'> };
+export type FileSetupContext = Dispenser &
+  Pick<Controller, 'zones'> & { readonly config: Pick<Controller['config'], 'root'> };
 
 /** Whether `text` is a valid `transfer to` target. */
 export function isTransferTarget(text: string): boolean {
@@ -76,10 +77,12 @@ export function parseFile(c: FileSetupContext): FileConfig {
         case 'transfer': {
           const t = c.remainingArgs();
           if (t.length === 0) throw c.argErr();
-          if (t[0] !== 'to') throw c.err(`transfer: expected 'to', found '${t[0]}' (file serves primary zones only)`);
+          if (t[0] !== 'to')
+            throw c.err(`transfer: expected 'to', found '${t[0]}' (file serves primary zones only)`);
           if (t.length === 1) throw c.err('transfer to: at least one address, network or * is needed');
           for (const target of t.slice(1)) {
-            if (!isTransferTarget(target)) throw c.err(`transfer to: '${target}' is not an address, a CIDR network or *`);
+            if (!isTransferTarget(target))
+              throw c.err(`transfer to: '${target}' is not an address, a CIDR network or *`);
             transferTo.push(target);
           }
           break;

@@ -47,7 +47,9 @@ export class FileZones {
       } catch (e) {
         if (d.reloadMs === 0) throw e;
         openError = e as Error;
-        log.warning(`Failed to open "${openError.message}": trying again in ${formatGoDuration(d.reloadMs * 1e6)}`);
+        log.warning(
+          `Failed to open "${openError.message}": trying again in ${formatGoDuration(d.reloadMs * 1e6)}`,
+        );
       }
       for (const origin of d.origins) {
         const zone = openError === undefined ? await loadZone(d.path, origin) : undefined;

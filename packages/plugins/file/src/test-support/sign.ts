@@ -8,7 +8,17 @@ import { join } from 'node:path';
  */
 export function signZone(dir: string, zoneFile: string, origin: string, out: string, nsec3 = false): string {
   const keygen = (ksk: boolean) =>
-    execFileSync('dnssec-keygen', ['-q', '-K', dir, '-a', 'ECDSAP256SHA256', ...(ksk ? ['-f', 'KSK'] : []), '-n', 'ZONE', origin]);
+    execFileSync('dnssec-keygen', [
+      '-q',
+      '-K',
+      dir,
+      '-a',
+      'ECDSAP256SHA256',
+      ...(ksk ? ['-f', 'KSK'] : []),
+      '-n',
+      'ZONE',
+      origin,
+    ]);
   keygen(false);
   keygen(true);
   const path = join(dir, out);
