@@ -34,6 +34,7 @@ function cacheFind(offset: number): number {
 const nameCodes: number[] = new Array<number>(1024).fill(0);
 /** Exact-length argument lists for longer strings, one per length seen. */
 const codesOfLength: number[][] = [];
+const MAX_CACHED_ARGS = 256;
 const fromCharCode = String.fromCharCode;
 
 /**
@@ -62,6 +63,9 @@ function codesToString(n: number): string {
         return s;
     }
   }
+  // Only lengths that real names reach get a cached array; heavily escaped names (up to
+  // ~1000 characters) take a fresh copy instead of growing the cache.
+  if (n > MAX_CACHED_ARGS) return fromCharCode(...c.slice(0, n));
   let args = codesOfLength[n];
   if (args === undefined) args = codesOfLength[n] = new Array<number>(n).fill(0);
   for (let i = 0; i < n; i++) args[i] = c[i];
