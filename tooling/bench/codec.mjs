@@ -14,7 +14,9 @@ let wire;
 try {
   wire = await import(pathToFileURL(wirePath).href);
 } catch (e) {
-  console.error(`cannot load ${wirePath} (${e.message}); build first: cd packages/core && ../../node_modules/.bin/tsc -p tsconfig.build.json`);
+  console.error(
+    `cannot load ${wirePath} (${e.message}); build first: cd packages/core && ../../node_modules/.bin/tsc -p tsconfig.build.json`,
+  );
   process.exit(1);
 }
 const { decodeMessage, encodeMessage } = wire;
@@ -40,7 +42,17 @@ const ours = {
     questions: [{ name: QNAME + '.', type: 'A', class: 'IN' }],
     answers: [],
     authorities: [],
-    additionals: [{ name: '.', type: 'OPT', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, options: [] }],
+    additionals: [
+      {
+        name: '.',
+        type: 'OPT',
+        udpPayloadSize: 1232,
+        extendedRcode: 0,
+        ednsVersion: 0,
+        flags: 0,
+        options: [],
+      },
+    ],
   },
 };
 ours.response = {
@@ -67,17 +79,24 @@ theirs.response = {
 
 // Both decoders read the same bytes: ours, which compress the answers' owner names the way
 // real servers do (dns-packet itself never compresses).
-const bytes = { query: Buffer.from(encodeMessage(ours.query)), response: Buffer.from(encodeMessage(ours.response)) };
+const bytes = {
+  query: Buffer.from(encodeMessage(ours.query)),
+  response: Buffer.from(encodeMessage(ours.response)),
+};
 
 // Cross-check before timing: each side must read the other's output correctly.
 for (const kind of ['query', 'response']) {
   const viaThem = dnsPacket.decode(bytes[kind]);
   const viaUs = decodeMessage(dnsPacket.encode(theirs[kind]));
-  if (viaThem.answers.length !== ours[kind].answers.length || viaUs.answers.length !== ours[kind].answers.length) {
+  if (
+    viaThem.answers.length !== ours[kind].answers.length ||
+    viaUs.answers.length !== ours[kind].answers.length
+  ) {
     throw new Error(`${kind}: the libraries disagree`);
   }
   for (let i = 0; i < viaUs.answers.length; i++) {
-    if (viaUs.answers[i].data !== ips[i] || viaThem.answers[i].data !== ips[i]) throw new Error(`${kind}: answer ${i} differs`);
+    if (viaUs.answers[i].data !== ips[i] || viaThem.answers[i].data !== ips[i])
+      throw new Error(`${kind}: answer ${i} differs`);
   }
 }
 
@@ -106,8 +125,12 @@ function rate(fn, ms) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(12);
 
-console.log(`\n## codec (${ROUNDS} interleaved rounds of ${ROUND_MS} ms, median ops/s; node ${process.version})`);
-console.log(`message sizes: query ${bytes.query.length} B, response ${bytes.response.length} B (dns-packet encodes ${dnsPacket.encode(theirs.response).length} B uncompressed)`);
+console.log(
+  `\n## codec (${ROUNDS} interleaved rounds of ${ROUND_MS} ms, median ops/s; node ${process.version})`,
+);
+console.log(
+  `message sizes: query ${bytes.query.length} B, response ${bytes.response.length} B (dns-packet encodes ${dnsPacket.encode(theirs.response).length} B uncompressed)`,
+);
 console.log(`${'case'.padEnd(22)}${'tsdns'.padStart(12)}${'dns-packet'.padStart(12)}   ratio`);
 let allMet = true;
 for (const [label, ourFn, theirFn] of cases) {

@@ -48,7 +48,13 @@ describe('decodeMessage', () => {
     expect(msg.questions).toEqual([{ name: 'example.', type: 'A', class: 'IN' }]);
     expect(msg.answers).toEqual([
       { name: 'example.', type: 'A', class: 'IN', ttl: 300, data: '192.0.2.1' },
-      { name: 'example.', type: 'MX', class: 'IN', ttl: 300, data: { preference: 10, exchange: 'mail.example.' } },
+      {
+        name: 'example.',
+        type: 'MX',
+        class: 'IN',
+        ttl: 300,
+        data: { preference: 10, exchange: 'mail.example.' },
+      },
     ]);
   });
 
@@ -85,14 +91,24 @@ describe('decodeMessage', () => {
   });
 
   it('names records of untyped types TYPEnnn and questions by mnemonic', () => {
-    const buf = [...header({ qd: 1, an: 1 }), ...wireName('x.'), ...u16(29), ...u16(1), ...record([0], 29, [0, 1])];
+    const buf = [
+      ...header({ qd: 1, an: 1 }),
+      ...wireName('x.'),
+      ...u16(29),
+      ...u16(1),
+      ...record([0], 29, [0, 1]),
+    ];
     const msg = decodeMessage(Uint8Array.from(buf));
     expect(msg.questions[0].type).toBe('LOC');
     expect(msg.answers[0].type).toBe('TYPE29');
   });
 
   it('keeps RFC 2136 empty-rdata update records as opaque', () => {
-    const buf = [...header({ ns: 2 }), ...record(wireName('a.'), 1, [], { cls: 255, ttl: 0 }), ...record(wireName('a.'), 16, [], { cls: 254, ttl: 0 })];
+    const buf = [
+      ...header({ ns: 2 }),
+      ...record(wireName('a.'), 1, [], { cls: 255, ttl: 0 }),
+      ...record(wireName('a.'), 16, [], { cls: 254, ttl: 0 }),
+    ];
     const msg = decodeMessage(Uint8Array.from(buf));
     expect(msg.authorities).toEqual([
       { name: 'a.', type: 'TYPE1', class: 'ANY', ttl: 0, data: new Uint8Array(0) },
@@ -117,24 +133,56 @@ describe('decoder errors (WireError with offset)', () => {
   });
   it('truncated record header and rdata overrun', () => {
     expectWireError([...header({ an: 1 }), 0, ...u16(1), ...u16(1)], /message truncated/);
-    expectWireError([...header({ an: 1 }), ...record([0], 1, [1, 2], { rdlength: 4 })], /rdata runs past the end/, 21);
+    expectWireError(
+      [...header({ an: 1 }), ...record([0], 1, [1, 2], { rdlength: 4 })],
+      /rdata runs past the end/,
+      21,
+    );
   });
   it('RDLENGTH must match the typed rdata exactly', () => {
-    expectWireError([...header({ an: 1 }), ...record([0], 1, [1, 2, 3, 4, 5])], /RDLENGTH 5 exceeds the 4 octets of A/);
-    expectWireError([...header({ an: 1 }), ...record([0], 28, [1, 2, 3, 4])], /rdata shorter than its fields/);
+    expectWireError(
+      [...header({ an: 1 }), ...record([0], 1, [1, 2, 3, 4, 5])],
+      /RDLENGTH 5 exceeds the 4 octets of A/,
+    );
+    expectWireError(
+      [...header({ an: 1 }), ...record([0], 28, [1, 2, 3, 4])],
+      /rdata shorter than its fields/,
+    );
     // a name in rdata may not run past RDLENGTH even when the message goes on
     const mx = record([0], 15, [0, 10, 3, 0x61, 0x62, 0x63, 0], { rdlength: 5 });
     expectWireError([...header({ an: 1 }), ...mx], /rdata shorter than its fields/);
   });
   it('forward pointer and pointer to itself', () => {
-    expectWireError([...header({ qd: 1 }), 0xc0, 20, ...u16(1), ...u16(1), 0], /does not point backwards/, 12);
+    expectWireError(
+      [...header({ qd: 1 }), 0xc0, 20, ...u16(1), ...u16(1), 0],
+      /does not point backwards/,
+      12,
+    );
     expectWireError([...header({ qd: 1 }), 0xc0, 12, ...u16(1), ...u16(1)], /does not point backwards/, 12);
   });
   it('pointer loop through the middle of the name being read', () => {
     // "a" then a pointer back to the "a": would loop forever if followed
-    expectWireError([...header({ qd: 1 }), 1, 0x61, 0xc0, 12, ...u16(1), ...u16(1)], /does not point backwards/, 14);
+    expectWireError(
+      [...header({ qd: 1 }), 1, 0x61, 0xc0, 12, ...u16(1), ...u16(1)],
+      /does not point backwards/,
+      14,
+    );
     // a second name pointing into the first, which points forward into the second
-    const buf = [...header({ qd: 2 }), 1, 0x61, 0xc0, 20, ...u16(1), ...u16(1), 1, 0x62, 0xc0, 12, ...u16(1), ...u16(1)];
+    const buf = [
+      ...header({ qd: 2 }),
+      1,
+      0x61,
+      0xc0,
+      20,
+      ...u16(1),
+      ...u16(1),
+      1,
+      0x62,
+      0xc0,
+      12,
+      ...u16(1),
+      ...u16(1),
+    ];
     expectWireError(buf, /does not point backwards/, 14);
   });
   it('pointer beyond the message and truncated pointer', () => {
@@ -150,11 +198,19 @@ describe('decoder errors (WireError with offset)', () => {
       chain.push(0xc0 | (target >> 8), target & 0xff);
     }
     const last = base + 1 + 2 * 129;
-    const buf = [...header({ an: 2 }), ...record([0], 65280, chain), ...record([0xc0 | (last >> 8), last & 0xff], 65280, [])];
+    const buf = [
+      ...header({ an: 2 }),
+      ...record([0], 65280, chain),
+      ...record([0xc0 | (last >> 8), last & 0xff], 65280, []),
+    ];
     expectWireError(buf, /too many compression pointers/);
   });
   it('label too long (reserved label types)', () => {
-    expectWireError([...header({ qd: 1 }), 64, ...new Array(64).fill(0x61), 0, 0, 1, 0, 1], /label length 64/, 12);
+    expectWireError(
+      [...header({ qd: 1 }), 64, ...new Array(64).fill(0x61), 0, 0, 1, 0, 1],
+      /label length 64/,
+      12,
+    );
     expectWireError([...header({ qd: 1 }), 0x80, 0, 0, 1, 0, 1], /reserved label type/, 12);
   });
   it('name too long, also across pointers', () => {
@@ -163,16 +219,26 @@ describe('decoder errors (WireError with offset)', () => {
     // a 191-octet question name, then owners adding one (255, fine) or two 63-octet labels
     const q = [...l63, ...l63, 61, ...new Array(61).fill(0x62), 0, 0, 1, 0, 1];
     const owner = [...l63, 0xc0, 12];
-    expect(() => decodeMessage(Uint8Array.from([...header({ qd: 1, an: 1 }), ...q, ...record(owner, 1, [1, 2, 3, 4])]))).not.toThrow();
+    expect(() =>
+      decodeMessage(Uint8Array.from([...header({ qd: 1, an: 1 }), ...q, ...record(owner, 1, [1, 2, 3, 4])])),
+    ).not.toThrow();
     const owner2 = [...l63, ...l63, 0xc0, 12];
-    expectWireError([...header({ qd: 1, an: 1 }), ...q, ...record(owner2, 1, [1, 2, 3, 4])], /longer than 255/);
+    expectWireError(
+      [...header({ qd: 1, an: 1 }), ...q, ...record(owner2, 1, [1, 2, 3, 4])],
+      /longer than 255/,
+    );
   });
   it('OPT with a non-root owner', () => {
-    expectWireError([...header({ ar: 1 }), ...record(wireName('a.'), 41, [], { cls: 1232, ttl: 0 })], /OPT owner must be the root/);
+    expectWireError(
+      [...header({ ar: 1 }), ...record(wireName('a.'), 41, [], { cls: 1232, ttl: 0 })],
+      /OPT owner must be the root/,
+    );
   });
   it('non-canonical type bitmaps', () => {
     const nsec = (bitmap: number[]) => [...header({ an: 1 }), ...record([0], 47, [0, ...bitmap])];
-    expect(decodeMessage(Uint8Array.from(nsec([0, 1, 0x40, 1, 1, 0x40]))).answers[0]).toMatchObject({ data: { rrtypes: ['A', 'CAA'] } });
+    expect(decodeMessage(Uint8Array.from(nsec([0, 1, 0x40, 1, 1, 0x40]))).answers[0]).toMatchObject({
+      data: { rrtypes: ['A', 'CAA'] },
+    });
     expectWireError(nsec([1, 1, 0x40, 0, 1, 0x40]), /out of order/);
     expectWireError(nsec([0, 2, 0x40, 0]), /ends in a zero octet/);
     expectWireError(nsec([0, 0]), /length not 1-32/);
@@ -191,7 +257,10 @@ describe('decoder errors (WireError with offset)', () => {
   });
   it('other typed rdata checks', () => {
     expectWireError([...header({ an: 1 }), ...record([0], 257, [0, 0])], /CAA tag is empty/);
-    expectWireError([...header({ an: 1 }), ...record([0], 50, [1, 0, 0, 0, 0, 0])], /next hashed owner name is empty/);
+    expectWireError(
+      [...header({ an: 1 }), ...record([0], 50, [1, 0, 0, 0, 0, 0])],
+      /next hashed owner name is empty/,
+    );
   });
 });
 
@@ -202,7 +271,9 @@ describe('decodeRdata', () => {
     expect(decodeRdata(65280, Uint8Array.from([1, 2]))).toEqual(Uint8Array.from([1, 2]));
   });
   it('refuses compression pointers and trailing bytes', () => {
-    expect(() => decodeRdata(6, Uint8Array.from([0, 0xc0, 0, ...new Array(20).fill(0)]))).toThrow(/pointer outside a message/);
+    expect(() => decodeRdata(6, Uint8Array.from([0, 0xc0, 0, ...new Array(20).fill(0)]))).toThrow(
+      /pointer outside a message/,
+    );
     expect(() => decodeRdata(1, Uint8Array.from([10, 0, 0, 1, 0]))).toThrow(/trailing bytes/);
   });
 });

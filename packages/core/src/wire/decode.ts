@@ -77,7 +77,10 @@ function decodeRecord(r: Reader): ResourceRecord {
   r.inRdata = true;
   const data = codec.decode(r);
   if (r.pos !== end) {
-    throw new WireError(`RDLENGTH ${length} exceeds the ${r.pos - start} octets of ${codec.type} rdata`, r.pos);
+    throw new WireError(
+      `RDLENGTH ${length} exceeds the ${r.pos - start} octets of ${codec.type} rdata`,
+      r.pos,
+    );
   }
   r.limit = r.buf.length;
   r.inRdata = false;
@@ -106,7 +109,14 @@ export function decodeMessage(buf: Uint8Array, options?: DecodeOptions): Message
   if (options?.rejectTrailingBytes && r.pos !== buf.length) {
     throw new WireError('trailing bytes after the last record', r.pos);
   }
-  return { id: (buf[0] << 8) | buf[1], flags: (buf[2] << 8) | buf[3], questions, answers, authorities, additionals };
+  return {
+    id: (buf[0] << 8) | buf[1],
+    flags: (buf[2] << 8) | buf[3],
+    questions,
+    answers,
+    authorities,
+    additionals,
+  };
 }
 
 /**

@@ -19,14 +19,29 @@ function decodeOptions(options: number[]): EdnsOption[] {
 }
 
 function encodeOptions(options: EdnsOption[]): number[] {
-  const msg: Message = { id: 0, flags: 0, questions: [], answers: [], authorities: [], additionals: [createOpt({ options })] };
+  const msg: Message = {
+    id: 0,
+    flags: 0,
+    questions: [],
+    answers: [],
+    authorities: [],
+    additionals: [createOpt({ options })],
+  };
   return [...encodeMessage(msg).subarray(12 + 11)];
 }
 
 describe('OPT record', () => {
   it('unpacks class and TTL into size, extended rcode, version and flags', () => {
     const opt = getOpt(decodeMessage(optMessage([], 0x01028000)))!;
-    expect(opt).toEqual({ name: '.', type: 'OPT', udpPayloadSize: 1232, extendedRcode: 1, ednsVersion: 2, flags: 0x8000, options: [] });
+    expect(opt).toEqual({
+      name: '.',
+      type: 'OPT',
+      udpPayloadSize: 1232,
+      extendedRcode: 1,
+      ednsVersion: 2,
+      flags: 0x8000,
+      options: [],
+    });
   });
   it('DO bit', () => {
     const msg = decodeMessage(optMessage([], 0x8000));
@@ -51,12 +66,39 @@ describe('EDNS options', () => {
 
   it('CLIENT_SUBNET: truncated address padded on decode, truncated and masked on encode', () => {
     const v4 = decodeOptions(option(8, [0, 1, 24, 0, 192, 0, 2]));
-    expect(v4).toEqual([{ code: 8, type: 'CLIENT_SUBNET', family: 1, sourcePrefixLength: 24, scopePrefixLength: 0, ip: '192.0.2.0' }]);
+    expect(v4).toEqual([
+      {
+        code: 8,
+        type: 'CLIENT_SUBNET',
+        family: 1,
+        sourcePrefixLength: 24,
+        scopePrefixLength: 0,
+        ip: '192.0.2.0',
+      },
+    ]);
     const v6 = decodeOptions(option(8, [0, 2, 56, 48, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0]));
-    expect(v6[0]).toMatchObject({ family: 2, sourcePrefixLength: 56, scopePrefixLength: 48, ip: '2001:db8::' });
-    const encoded = encodeOptions([{ code: 8, type: 'CLIENT_SUBNET', family: 1, sourcePrefixLength: 20, scopePrefixLength: 0, ip: '192.0.255.77' }]);
+    expect(v6[0]).toMatchObject({
+      family: 2,
+      sourcePrefixLength: 56,
+      scopePrefixLength: 48,
+      ip: '2001:db8::',
+    });
+    const encoded = encodeOptions([
+      {
+        code: 8,
+        type: 'CLIENT_SUBNET',
+        family: 1,
+        sourcePrefixLength: 20,
+        scopePrefixLength: 0,
+        ip: '192.0.255.77',
+      },
+    ]);
     expect(encoded).toEqual(option(8, [0, 1, 20, 0, 192, 0, 0xf0]));
-    expect(encodeOptions([{ code: 8, type: 'CLIENT_SUBNET', family: 2, sourcePrefixLength: 0, scopePrefixLength: 0, ip: '::' }])).toEqual(option(8, [0, 2, 0, 0]));
+    expect(
+      encodeOptions([
+        { code: 8, type: 'CLIENT_SUBNET', family: 2, sourcePrefixLength: 0, scopePrefixLength: 0, ip: '::' },
+      ]),
+    ).toEqual(option(8, [0, 2, 0, 0]));
   });
 
   it('CLIENT_SUBNET: malformed is a WireError, unknown family stays raw', () => {
@@ -65,13 +107,28 @@ describe('EDNS options', () => {
     expect(() => decodeOptions(option(8, [0, 1, 23, 0, 192, 0, 3]))).toThrow(/beyond the source prefix/);
     expect(() => decodeOptions(option(8, [0, 1, 33, 0, 1, 2, 3, 4, 5]))).toThrow(/prefix length/);
     expect(() => decodeOptions(option(8, [0, 1, 0]))).toThrow(/too short/);
-    expect(decodeOptions(option(8, [0, 3, 8, 0, 1]))).toEqual([{ code: 8, data: Uint8Array.from([0, 3, 8, 0, 1]) }]);
-    expect(() => encodeOptions([{ code: 8, type: 'CLIENT_SUBNET', family: 1, sourcePrefixLength: 24, scopePrefixLength: 0, ip: '::1' }])).toThrow(WireError);
+    expect(decodeOptions(option(8, [0, 3, 8, 0, 1]))).toEqual([
+      { code: 8, data: Uint8Array.from([0, 3, 8, 0, 1]) },
+    ]);
+    expect(() =>
+      encodeOptions([
+        {
+          code: 8,
+          type: 'CLIENT_SUBNET',
+          family: 1,
+          sourcePrefixLength: 24,
+          scopePrefixLength: 0,
+          ip: '::1',
+        },
+      ]),
+    ).toThrow(WireError);
   });
 
   it('COOKIE lengths (RFC 7873)', () => {
     const client = [1, 2, 3, 4, 5, 6, 7, 8];
-    expect(decodeOptions(option(10, client))).toEqual([{ code: 10, type: 'COOKIE', client: Uint8Array.from(client) }]);
+    expect(decodeOptions(option(10, client))).toEqual([
+      { code: 10, type: 'COOKIE', client: Uint8Array.from(client) },
+    ]);
     const server = new Array(16).fill(9);
     expect(decodeOptions(option(10, [...client, ...server]))[0]).toEqual({
       code: 10,
@@ -80,10 +137,14 @@ describe('EDNS options', () => {
       server: Uint8Array.from(server),
     });
     for (const bad of [0, 7, 9, 15, 41]) {
-      expect(() => decodeOptions(option(10, new Array(bad).fill(1))), String(bad)).toThrow(/COOKIE option of bad length/);
+      expect(() => decodeOptions(option(10, new Array(bad).fill(1))), String(bad)).toThrow(
+        /COOKIE option of bad length/,
+      );
     }
     expect(() => encodeOptions([{ code: 10, type: 'COOKIE', client: new Uint8Array(7) }])).toThrow(WireError);
-    expect(() => encodeOptions([{ code: 10, type: 'COOKIE', client: new Uint8Array(8), server: new Uint8Array(33) }])).toThrow(WireError);
+    expect(() =>
+      encodeOptions([{ code: 10, type: 'COOKIE', client: new Uint8Array(8), server: new Uint8Array(33) }]),
+    ).toThrow(WireError);
   });
 
   it('TCP_KEEPALIVE, PADDING and EDE', () => {
@@ -95,13 +156,22 @@ describe('EDNS options', () => {
     expect(decodeOptions(option(12, [0, 0, 7]))).toEqual([{ code: 12, type: 'PADDING', length: 3 }]);
     expect(encodeOptions([{ code: 12, type: 'PADDING', length: 3 }])).toEqual(option(12, [0, 0, 0]));
     const text = [...new TextEncoder().encode('stale ✓')];
-    expect(decodeOptions(option(15, [0, 3, ...text]))).toEqual([{ code: 15, type: 'EDE', infoCode: 3, extraText: 'stale ✓' }]);
-    expect(encodeOptions([{ code: 15, type: 'EDE', infoCode: 18, extraText: '' }])).toEqual(option(15, [0, 18]));
+    expect(decodeOptions(option(15, [0, 3, ...text]))).toEqual([
+      { code: 15, type: 'EDE', infoCode: 3, extraText: 'stale ✓' },
+    ]);
+    expect(encodeOptions([{ code: 15, type: 'EDE', infoCode: 18, extraText: '' }])).toEqual(
+      option(15, [0, 18]),
+    );
     expect(() => decodeOptions(option(15, [0]))).toThrow(/EDE option too short/);
   });
 
   it('findOption', () => {
-    const opt = createOpt({ options: [{ code: 3, type: 'NSID', data: new Uint8Array() }, { code: 11, type: 'TCP_KEEPALIVE', timeout: 5 }] });
+    const opt = createOpt({
+      options: [
+        { code: 3, type: 'NSID', data: new Uint8Array() },
+        { code: 11, type: 'TCP_KEEPALIVE', timeout: 5 },
+      ],
+    });
     expect(findOption(opt, 11)).toEqual({ code: 11, type: 'TCP_KEEPALIVE', timeout: 5 });
     expect(findOption(opt, 10)).toBeUndefined();
   });

@@ -94,7 +94,10 @@ function decodeClientSubnet(r: Reader, length: number): EdnsOption {
   if (addressLength > 0 && sourcePrefixLength % 8 !== 0) {
     const mask = 0xff >> sourcePrefixLength % 8;
     if (address[addressLength - 1] & mask) {
-      throw new WireError('CLIENT_SUBNET address has bits set beyond the source prefix', at + 3 + addressLength);
+      throw new WireError(
+        'CLIENT_SUBNET address has bits set beyond the source prefix',
+        at + 3 + addressLength,
+      );
     }
   }
   r.pos = at + length;

@@ -36,14 +36,18 @@ function indexOf(buf: Uint8Array, needle: number[]): number {
 
 describe('name compression', () => {
   it('points answer owners at the question name', () => {
-    const wire = encodeMessage(response([a('www.example.org.', '192.0.2.1'), a('www.example.org.', '192.0.2.2')]));
+    const wire = encodeMessage(
+      response([a('www.example.org.', '192.0.2.1'), a('www.example.org.', '192.0.2.2')]),
+    );
     const q = 12 + wireName('www.example.org.').length + 4;
     expect([...wire.subarray(q, q + 2)]).toEqual([0xc0, 12]);
     expect(wire.length).toBe(q + 2 * (2 + 10 + 4));
   });
 
   it('compresses suffixes, case-sensitively so case survives', () => {
-    const wire = encodeMessage(response([a('mail.example.org.', '192.0.2.1'), a('WWW.example.org.', '192.0.2.2')]));
+    const wire = encodeMessage(
+      response([a('mail.example.org.', '192.0.2.1'), a('WWW.example.org.', '192.0.2.2')]),
+    );
     const msg = decodeMessage(wire);
     expect(msg.answers.map((r) => r.name)).toEqual(['mail.example.org.', 'WWW.example.org.']);
     // "mail" + pointer to "example.org." at offset 16 (after the 3-octet "www" label)
@@ -56,9 +60,21 @@ describe('name compression', () => {
     const records: ResourceRecord[] = [
       { name: 'example.org.', type: 'NS', class: 'IN', ttl: 1, data: target },
       { name: 'example.org.', type: 'MX', class: 'IN', ttl: 1, data: { preference: 1, exchange: target } },
-      { name: 'example.org.', type: 'SRV', class: 'IN', ttl: 1, data: { priority: 1, weight: 1, port: 1, target } },
+      {
+        name: 'example.org.',
+        type: 'SRV',
+        class: 'IN',
+        ttl: 1,
+        data: { priority: 1, weight: 1, port: 1, target },
+      },
       { name: 'example.org.', type: 'DNAME', class: 'IN', ttl: 1, data: target },
-      { name: 'example.org.', type: 'NSEC', class: 'IN', ttl: 1, data: { nextDomain: target, rrtypes: ['A'] } },
+      {
+        name: 'example.org.',
+        type: 'NSEC',
+        class: 'IN',
+        ttl: 1,
+        data: { nextDomain: target, rrtypes: ['A'] },
+      },
     ];
     const wire = encodeMessage(response(records));
     const full = wireName(target);
@@ -90,7 +106,11 @@ describe('name compression', () => {
       a('late.example.', '192.0.2.2'),
     ];
     const wire = encodeMessage(response(records));
-    expect(decodeMessage(wire).answers.slice(1).map((r) => r.name)).toEqual(['late.example.', 'late.example.']);
+    expect(
+      decodeMessage(wire)
+        .answers.slice(1)
+        .map((r) => r.name),
+    ).toEqual(['late.example.', 'late.example.']);
     expect(indexOf(wire.subarray(17000), wireName('late.example.'))).toBeGreaterThan(0);
     expect(wire.length).toBe(12 + 21 + (3 + 10 + 17000) + 2 * (14 + 10 + 4));
   });
@@ -105,7 +125,11 @@ describe('truncation to maxSize', () => {
   });
 
   it('drops answers from the end, keeps question and OPT, sets TC', () => {
-    const opt = createOpt({ udpPayloadSize: 1232, dnssecOk: true, options: [{ code: 10, type: 'COOKIE', client: new Uint8Array(8).fill(7) }] });
+    const opt = createOpt({
+      udpPayloadSize: 1232,
+      dnssecOk: true,
+      options: [{ code: 10, type: 'COOKIE', client: new Uint8Array(8).fill(7) }],
+    });
     const msg = response(many, { additionals: [a('glue.example.org.', '192.0.2.99'), opt] });
     const wire = encodeMessage(msg, { maxSize: 512 });
     expect(wire.length).toBeLessThanOrEqual(512);
@@ -116,7 +140,11 @@ describe('truncation to maxSize', () => {
     expect(out.answers).toEqual(many.slice(0, out.answers.length));
     expect(out.additionals).toEqual([opt]);
     // one more answer would not have fit
-    const withOneMore = encodeMessage({ ...msg, answers: many.slice(0, out.answers.length + 1), additionals: [opt] });
+    const withOneMore = encodeMessage({
+      ...msg,
+      answers: many.slice(0, out.answers.length + 1),
+      additionals: [opt],
+    });
     expect(withOneMore.length).toBeGreaterThan(512);
   });
 
@@ -134,7 +162,13 @@ describe('truncation to maxSize', () => {
   });
 
   it('sets TC when authority records are dropped', () => {
-    const ns: ResourceRecord[] = many.map((r) => ({ name: r.name, type: 'NS', class: 'IN', ttl: 1, data: 'ns-' + r.name }));
+    const ns: ResourceRecord[] = many.map((r) => ({
+      name: r.name,
+      type: 'NS',
+      class: 'IN',
+      ttl: 1,
+      data: 'ns-' + r.name,
+    }));
     const out = decodeMessage(encodeMessage(response([], { authorities: ns }), { maxSize: 512 }));
     expect(out.flags & Flag.TC).toBe(Flag.TC);
     expect(out.authorities.length).toBeLessThan(ns.length);
@@ -153,9 +187,18 @@ describe('encoder errors', () => {
     ['bad name', a('a..b.', '1.2.3.4')],
     ['label too long', a('a'.repeat(64) + '.', '1.2.3.4')],
     ['out-of-range ttl', a('x.', '1.2.3.4', -1)],
-    ['out-of-range field', { name: 'x.', type: 'MX', class: 'IN', ttl: 0, data: { preference: 70000, exchange: '.' } }],
-    ['missing field', { name: 'x.', type: 'SRV', class: 'IN', ttl: 0, data: { priority: 1 } } as unknown as ResourceRecord],
-    ['unknown type', { name: 'x.', type: 'BOGUS', class: 'IN', ttl: 0, data: new Uint8Array() } as unknown as ResourceRecord],
+    [
+      'out-of-range field',
+      { name: 'x.', type: 'MX', class: 'IN', ttl: 0, data: { preference: 70000, exchange: '.' } },
+    ],
+    [
+      'missing field',
+      { name: 'x.', type: 'SRV', class: 'IN', ttl: 0, data: { priority: 1 } } as unknown as ResourceRecord,
+    ],
+    [
+      'unknown type',
+      { name: 'x.', type: 'BOGUS', class: 'IN', ttl: 0, data: new Uint8Array() } as unknown as ResourceRecord,
+    ],
     ['unknown class', { name: 'x.', type: 'A', class: 'XX', ttl: 0, data: '1.2.3.4' }],
     ['non-ASCII name', a('é.', '1.2.3.4')],
     ['TXT string over 255', { name: 'x.', type: 'TXT', class: 'IN', ttl: 0, data: [new Uint8Array(256)] }],
@@ -176,11 +219,23 @@ describe('encoder errors', () => {
 
 describe('encodeRdata', () => {
   it('gives uncompressed rdata', () => {
-    const mx: ResourceRecord = { name: 'x.', type: 'MX', class: 'IN', ttl: 0, data: { preference: 5, exchange: 'm.x.' } };
+    const mx: ResourceRecord = {
+      name: 'x.',
+      type: 'MX',
+      class: 'IN',
+      ttl: 0,
+      data: { preference: 5, exchange: 'm.x.' },
+    };
     expect([...encodeRdata(mx)]).toEqual([...u16(5), ...wireName('m.x.')]);
   });
   it('accepts TXT as a plain string, split into 255-octet pieces', () => {
-    const rr = { name: 'x.', type: 'TXT', class: 'IN', ttl: 0, data: 'a'.repeat(300) } as unknown as ResourceRecord;
+    const rr = {
+      name: 'x.',
+      type: 'TXT',
+      class: 'IN',
+      ttl: 0,
+      data: 'a'.repeat(300),
+    } as unknown as ResourceRecord;
     const rdata = encodeRdata(rr);
     expect(rdata.length).toBe(302);
     expect(rdata[0]).toBe(255);

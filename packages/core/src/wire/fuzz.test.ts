@@ -32,11 +32,37 @@ const below = (n: number) => rand() % n;
 
 function typicalMessages(): Message[] {
   const q = { name: 'www.example.org.', type: 'A', class: 'IN' };
-  const a = (i: number): ResourceRecord => ({ name: 'www.example.org.', type: 'A', class: 'IN', ttl: 300, data: `192.0.2.${i}` });
-  const ns = (n: string): ResourceRecord => ({ name: 'example.org.', type: 'NS', class: 'IN', ttl: 300, data: n });
+  const a = (i: number): ResourceRecord => ({
+    name: 'www.example.org.',
+    type: 'A',
+    class: 'IN',
+    ttl: 300,
+    data: `192.0.2.${i}`,
+  });
+  const ns = (n: string): ResourceRecord => ({
+    name: 'example.org.',
+    type: 'NS',
+    class: 'IN',
+    ttl: 300,
+    data: n,
+  });
   return [
-    { id: 1, flags: 0x0100, questions: [q], answers: [], authorities: [], additionals: [createOpt({ dnssecOk: true })] },
-    { id: 2, flags: 0x8180, questions: [q], answers: [1, 2, 3, 4, 5].map(a), authorities: [ns('ns1.example.org.'), ns('ns2.example.org.')], additionals: [createOpt()] },
+    {
+      id: 1,
+      flags: 0x0100,
+      questions: [q],
+      answers: [],
+      authorities: [],
+      additionals: [createOpt({ dnssecOk: true })],
+    },
+    {
+      id: 2,
+      flags: 0x8180,
+      questions: [q],
+      answers: [1, 2, 3, 4, 5].map(a),
+      authorities: [ns('ns1.example.org.'), ns('ns2.example.org.')],
+      additionals: [createOpt()],
+    },
   ];
 }
 
@@ -152,10 +178,14 @@ describe('decoder fuzz', () => {
       try {
         again = decodeMessage(encodeMessage(msg));
       } catch (e) {
-        throw new Error(`re-encode/decode threw ${String(e)} for ${Buffer.from(input).toString('hex')} (seed ${SEED})`);
+        throw new Error(
+          `re-encode/decode threw ${String(e)} for ${Buffer.from(input).toString('hex')} (seed ${SEED})`,
+        );
       }
       if (!isDeepStrictEqual(again, msg)) {
-        expect(again, `re-encoding changed ${Buffer.from(input).toString('hex')} (seed ${SEED})`).toEqual(msg);
+        expect(again, `re-encoding changed ${Buffer.from(input).toString('hex')} (seed ${SEED})`).toEqual(
+          msg,
+        );
       }
     }
     const seconds = (performance.now() - started) / 1000;

@@ -8,7 +8,14 @@ import { getOpcode, getRcode, hasFlag, setFlag, setOpcode, setRcode } from './he
 import type { Message } from './types.js';
 
 function message(flags = 0, withOpt = false): Message {
-  return { id: 1, flags, questions: [], answers: [], authorities: [], additionals: withOpt ? [createOpt()] : [] };
+  return {
+    id: 1,
+    flags,
+    questions: [],
+    answers: [],
+    authorities: [],
+    additionals: withOpt ? [createOpt()] : [],
+  };
 }
 
 describe('header flags', () => {

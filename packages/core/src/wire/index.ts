@@ -18,15 +18,15 @@ export {
 export { WireError } from './errors.js';
 export { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
 export { getOpcode, setOpcode, hasFlag, setFlag, getRcode, setRcode } from './header.js';
+export { getOpt, createOpt, isDnssecOk, setDnssecOk, findOption, type OptInit } from './edns.js';
 export {
-  getOpt,
-  createOpt,
-  isDnssecOk,
-  setDnssecOk,
-  findOption,
-  type OptInit,
-} from './edns.js';
-export { decodeHeader, decodeMessage, decodeRdata, HEADER_LENGTH, type Header, type DecodeOptions } from './decode.js';
+  decodeHeader,
+  decodeMessage,
+  decodeRdata,
+  HEADER_LENGTH,
+  type Header,
+  type DecodeOptions,
+} from './decode.js';
 export { encodeMessage, encodeRdata, type EncodeOptions } from './encode.js';
 export { canonicalRdata, canonicalRecord } from './canonical.js';
 export { svcParamKeyName, svcParamKeyNumber } from './rdata/svcb.js';

@@ -101,10 +101,7 @@ export class Reader {
 
   /** The error for a read past the limit: the message ended, or the rdata did. */
   short(at: number): WireError {
-    return new WireError(
-      this.inRdata ? 'rdata shorter than its fields' : 'message truncated',
-      at,
-    );
+    return new WireError(this.inRdata ? 'rdata shorter than its fields' : 'message truncated', at);
   }
 
   /** Throws unless `n` more bytes are available before the limit. */

@@ -46,7 +46,14 @@ describe('encode -> decode round trip', () => {
   it('OPT records and EDNS options', () => {
     fc.assert(
       fc.property(arbOpt, (opt) => {
-        const msg: Message = { id: 7, flags: 0, questions: [], answers: [], authorities: [], additionals: [opt] };
+        const msg: Message = {
+          id: 7,
+          flags: 0,
+          questions: [],
+          answers: [],
+          authorities: [],
+          additionals: [opt],
+        };
         expect(decodeMessage(encodeMessage(msg)).additionals).toEqual([opt]);
       }),
       { numRuns: 500 },

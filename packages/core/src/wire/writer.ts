@@ -220,7 +220,8 @@ export class Writer {
     if (!compressible || !this.compress || this.canonical) {
       this.labels(name, name.length, this.canonical && this.lowerNames);
       this.u8(0);
-      if (this.pos - start > MAX_NAME_LENGTH) throw new WireError(`name longer than 255 octets: ${name}`, start);
+      if (this.pos - start > MAX_NAME_LENGTH)
+        throw new WireError(`name longer than 255 octets: ${name}`, start);
       return;
     }
     let target = this.lookup(name);
@@ -251,7 +252,8 @@ export class Writer {
       this.pos += 2;
     } else {
       this.u8(0);
-      if (this.pos - start > MAX_NAME_LENGTH) throw new WireError(`name longer than 255 octets: ${name}`, start);
+      if (this.pos - start > MAX_NAME_LENGTH)
+        throw new WireError(`name longer than 255 octets: ${name}`, start);
     }
     if (cut > 0 && start <= MAX_POINTER_TARGET) {
       this.register(name, start);

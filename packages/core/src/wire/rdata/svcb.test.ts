@@ -16,15 +16,27 @@ function svcb(data: SvcbData): ResourceRecord {
 const vectors: Array<[string, SvcbData, string]> = [
   ['AliasMode', { priority: 0, target: 'foo.example.com.', params: [] }, '0000' + FOO_EXAMPLE_COM],
   ['ServiceMode, root target', { priority: 1, target: '.', params: [] }, '000100'],
-  ['port', { priority: 16, target: 'foo.example.com.', params: [{ key: 'port', value: 53 }] }, '0010' + FOO_EXAMPLE_COM + '000300020035'],
+  [
+    'port',
+    { priority: 16, target: 'foo.example.com.', params: [{ key: 'port', value: 53 }] },
+    '0010' + FOO_EXAMPLE_COM + '000300020035',
+  ],
   [
     'unknown key',
-    { priority: 1, target: 'foo.example.com.', params: [{ key: 'key667', value: new TextEncoder().encode('hello') }] },
+    {
+      priority: 1,
+      target: 'foo.example.com.',
+      params: [{ key: 'key667', value: new TextEncoder().encode('hello') }],
+    },
     '0001' + FOO_EXAMPLE_COM + '029b000568656c6c6f',
   ],
   [
     'ipv6hint',
-    { priority: 1, target: 'foo.example.com.', params: [{ key: 'ipv6hint', value: ['2001:db8::1', '2001:db8::53:1'] }] },
+    {
+      priority: 1,
+      target: 'foo.example.com.',
+      params: [{ key: 'ipv6hint', value: ['2001:db8::1', '2001:db8::53:1'] }],
+    },
     '0001' + FOO_EXAMPLE_COM + '0006002020010db800000000000000000000000120010db8000000000000000000530001',
   ],
   [
@@ -67,7 +79,11 @@ describe('SVCB/HTTPS (RFC 9460 test vectors)', () => {
       ],
     };
     expect(Buffer.from(encodeRdata(svcb(shuffled))).toString('hex')).toBe(vectors[6][2]);
-    const dup: SvcbData = { priority: 1, target: '.', params: [{ key: 'port', value: 1 }, { key: 'key3', value: 2 } as never] };
+    const dup: SvcbData = {
+      priority: 1,
+      target: '.',
+      params: [{ key: 'port', value: 1 }, { key: 'key3', value: 2 } as never],
+    };
     expect(() => encodeRdata(svcb(dup))).toThrow(/duplicate key/);
   });
 
@@ -76,6 +92,7 @@ describe('SVCB/HTTPS (RFC 9460 test vectors)', () => {
     expect(svcParamKeyName(667)).toBe('key667');
     expect(svcParamKeyNumber('ech')).toBe(5);
     expect(svcParamKeyNumber('key667')).toBe(667);
-    for (const bad of ['key', 'key01', 'key65535', 'key123456', 'bogus', 'Key1']) expect(svcParamKeyNumber(bad), bad).toBe(-1);
+    for (const bad of ['key', 'key01', 'key65535', 'key123456', 'bogus', 'Key1'])
+      expect(svcParamKeyNumber(bad), bad).toBe(-1);
   });
 });

@@ -48,7 +48,8 @@ function decodeValue(r: Reader, key: number, end: number): SvcParam {
       let last = -1;
       while (r.pos < end) {
         const k = r.u16();
-        if (k <= last || k === MANDATORY) throw new WireError('SVCB mandatory: keys not ascending', r.pos - 2);
+        if (k <= last || k === MANDATORY)
+          throw new WireError('SVCB mandatory: keys not ascending', r.pos - 2);
         last = k;
         keys.push(svcParamKeyName(k));
       }
@@ -196,7 +197,8 @@ function svcbLike(type: string, code: number): RdataCodec<SvcbData> {
       keyed.sort((x, y) => x.key - y.key);
       for (let i = 0; i < keyed.length; i++) {
         const { key, param } = keyed[i];
-        if (i > 0 && keyed[i - 1].key === key) throw new WireError(`${type}: duplicate key ${param.key}`, w.pos);
+        if (i > 0 && keyed[i - 1].key === key)
+          throw new WireError(`${type}: duplicate key ${param.key}`, w.pos);
         w.u16(key);
         const lengthAt = w.pos;
         w.u16(0);

@@ -62,18 +62,16 @@ const arbLabelBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
 );
 
 /** An absolute name in normalised presentation form, at most 255 wire octets. */
-export const arbName: fc.Arbitrary<string> = fc
-  .array(arbLabelBytes, { maxLength: 7 })
-  .map((labels) => {
-    const kept: Uint8Array[] = [];
-    let length = 1;
-    for (const l of labels) {
-      if (length + l.length + 1 > 255) break;
-      kept.push(l);
-      length += l.length + 1;
-    }
-    return kept.length === 0 ? '.' : kept.map(labelText).join('.') + '.';
-  });
+export const arbName: fc.Arbitrary<string> = fc.array(arbLabelBytes, { maxLength: 7 }).map((labels) => {
+  const kept: Uint8Array[] = [];
+  let length = 1;
+  for (const l of labels) {
+    if (length + l.length + 1 > 255) break;
+    kept.push(l);
+    length += l.length + 1;
+  }
+  return kept.length === 0 ? '.' : kept.map(labelText).join('.') + '.';
+});
 
 /** A string holding one character per octet, as character-string fields decode to. */
 export const arbLatin1 = (maxLength = 40, minLength = 0): fc.Arbitrary<string> =>
@@ -126,7 +124,11 @@ export const arbCaa: fc.Arbitrary<CaaData> = fc
   .record({ flags: u8, tag: arbLatin1(15, 1), value: bytes(60) })
   .map((d) => ({ ...d, issuerCritical: (d.flags & 0x80) !== 0 }));
 export const arbHinfo: fc.Arbitrary<HinfoData> = fc.record({ cpu: arbLatin1(20), os: arbLatin1(20) });
-export const arbSshfp: fc.Arbitrary<SshfpData> = fc.record({ algorithm: u8, hash: u8, fingerprint: bytes(32) });
+export const arbSshfp: fc.Arbitrary<SshfpData> = fc.record({
+  algorithm: u8,
+  hash: u8,
+  fingerprint: bytes(32),
+});
 export const arbTlsa: fc.Arbitrary<TlsaData> = fc.record({
   usage: u8,
   selector: u8,
@@ -179,7 +181,9 @@ const arbSvcParamOfKey = (key: number): fc.Arbitrary<SvcParam> => {
         .uniqueArray(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 4 })
         .map((keys) => ({ key: 'mandatory', value: keys.sort((a, b) => a - b).map(svcParamKeyName) }));
     case 1:
-      return fc.array(arbLatin1(10, 1), { minLength: 1, maxLength: 3 }).map((value) => ({ key: 'alpn', value }));
+      return fc
+        .array(arbLatin1(10, 1), { minLength: 1, maxLength: 3 })
+        .map((value) => ({ key: 'alpn', value }));
     case 2:
       return fc.constant({ key: 'no-default-alpn' });
     case 3:

@@ -28,11 +28,34 @@ export function u32(n: number): number[] {
 }
 
 /** A 12-octet header. */
-export function header(counts: { qd?: number; an?: number; ns?: number; ar?: number }, id = 0x1234, flags = 0): number[] {
-  return [...u16(id), ...u16(flags), ...u16(counts.qd ?? 0), ...u16(counts.an ?? 0), ...u16(counts.ns ?? 0), ...u16(counts.ar ?? 0)];
+export function header(
+  counts: { qd?: number; an?: number; ns?: number; ar?: number },
+  id = 0x1234,
+  flags = 0,
+): number[] {
+  return [
+    ...u16(id),
+    ...u16(flags),
+    ...u16(counts.qd ?? 0),
+    ...u16(counts.an ?? 0),
+    ...u16(counts.ns ?? 0),
+    ...u16(counts.ar ?? 0),
+  ];
 }
 
 /** A record: owner bytes, type, class, TTL, RDLENGTH (default: the rdata length), rdata. */
-export function record(owner: number[], type: number, rdata: number[], opts: { cls?: number; ttl?: number; rdlength?: number } = {}): number[] {
-  return [...owner, ...u16(type), ...u16(opts.cls ?? 1), ...u32(opts.ttl ?? 300), ...u16(opts.rdlength ?? rdata.length), ...rdata];
+export function record(
+  owner: number[],
+  type: number,
+  rdata: number[],
+  opts: { cls?: number; ttl?: number; rdlength?: number } = {},
+): number[] {
+  return [
+    ...owner,
+    ...u16(type),
+    ...u16(opts.cls ?? 1),
+    ...u32(opts.ttl ?? 300),
+    ...u16(opts.rdlength ?? rdata.length),
+    ...rdata,
+  ];
 }
