@@ -1,4 +1,5 @@
 import type { ResourceRecord } from '../wire/types.js';
+import type { ZoneDiff } from './transfer-history.js';
 
 /**
  * Implemented by handlers that need time before they can answer (kubernetes waiting for its
@@ -15,17 +16,30 @@ export function isReadiness(h: unknown): h is Readiness {
 
 /**
  * Implemented by handlers that are a source of whole zones (file, auto, secondary,
- * kubernetes), so that zone transfers (AXFR/IXFR) and NOTIFY work the same for all of them.
+ * kubernetes), so that zone transfers (AXFR/IXFR) and NOTIFY work the same for all of them
+ * (see transfer.ts for the mechanism that serves them).
  */
 export interface Transferer {
   /**
-   * The zone's records for a transfer: SOA first, all other records, SOA last, in batches
-   * (each batch becomes one or more messages). `serial` is the client's IXFR serial, when
-   * the source can send differences from it; otherwise a full transfer. Returns undefined
-   * when this handler is not authoritative for `zone`.
+   * The zone's records for a full transfer, in batches (each becomes part of one or more
+   * messages): SOA first, all other records, SOA last (RFC 5936 2.2). Returns undefined
+   * when this handler is not authoritative for `zone` (lowercased, absolute), or has no
+   * data for it yet. The batches must be one consistent version of the zone, even if the
+   * zone changes while they are being read.
    */
-  transfer(zone: string, serial?: number): AsyncIterable<ResourceRecord[]> | undefined;
-  /** Called with the zone's name whenever its serial changes, to trigger NOTIFY. */
+  transfer(zone: string): AsyncIterable<readonly ResourceRecord[]> | Iterable<readonly ResourceRecord[]> | undefined;
+  /**
+   * The steps from version `serial` of `zone` to the current version, oldest first (see
+   * ZoneHistory), for IXFR (RFC 1995). Returns undefined when they are not known (a
+   * serial too old or never served); the client then gets a full transfer. Optional: a
+   * source without history always answers IXFR with the whole zone.
+   */
+  ixfr?(zone: string, serial: number): readonly ZoneDiff[] | undefined;
+  /**
+   * Registers a listener called with a zone's name (lowercased, absolute) and new serial
+   * whenever this source loads a new version of it (NOTIFY is sent from it). The initial
+   * load need not be reported when it happens before the server starts.
+   */
   onZoneChange?(listener: (zone: string, serial: number) => void): void;
 }
 

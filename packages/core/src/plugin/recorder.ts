@@ -19,6 +19,10 @@ abstract class WrappingWriter implements ResponseWriter {
   }
 
   abstract write(msg: Message): number | void;
+
+  whenWritable(): boolean | Promise<boolean> {
+    return this.inner.whenWritable?.() ?? true;
+  }
 }
 
 /**

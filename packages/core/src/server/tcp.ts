@@ -86,6 +86,27 @@ export class TcpConnection implements QueryTracker {
     socket.write(out);
   }
 
+  /**
+   * True when the socket can take more now; otherwise a Promise that settles true once
+   * it drained, or false when it closed first (a transfer then stops producing).
+   */
+  whenWritable(): boolean | Promise<boolean> {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) return false;
+    if (!socket.writableNeedDrain) return true;
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        socket.off('drain', onDrain);
+        socket.off('close', onClose);
+        resolve(ok);
+      };
+      const onDrain = (): void => done(true);
+      const onClose = (): void => done(false);
+      socket.on('drain', onDrain);
+      socket.on('close', onClose);
+    });
+  }
+
   #overloaded(): boolean {
     return this.#inflight >= this.limits.maxInflight || this.socket.writableNeedDrain;
   }
@@ -186,5 +207,9 @@ export class TcpWriter extends ServerWriter {
 
   protected send(bytes: Uint8Array): void {
     this.conn.send(bytes);
+  }
+
+  override whenWritable(): boolean | Promise<boolean> {
+    return this.conn.whenWritable();
   }
 }

@@ -10,7 +10,9 @@ import { log } from '../log.js';
  * The ResponseWriter the server hands to a chain: makes the response's EDNS agree with the
  * query (RFC 6891: an OPT record exactly when the query had one; DO mirrored, RFC 3225),
  * encodes it to fit the client's limit (truncating with TC set, RFC 2181 section 9) and
- * sends it through the transport. One response per query; later writes are ignored.
+ * sends it through the transport. One response per query, later writes ignored, except
+ * for AXFR and IXFR over a stream transport, where every write sends the next message of
+ * the transfer (RFC 5936 2.2).
  */
 export abstract class ServerWriter implements ResponseWriter {
   abstract readonly transport: Transport;
@@ -29,7 +31,7 @@ export abstract class ServerWriter implements ResponseWriter {
   protected abstract send(bytes: Uint8Array): void;
 
   write(msg: Message): number {
-    if (this.written) {
+    if (this.written && !this.#transferStream()) {
       log.debug(`second response to query ${msg.id} ignored`);
       return 0;
     }
@@ -51,6 +53,18 @@ export abstract class ServerWriter implements ResponseWriter {
     }
     this.send(bytes);
     return bytes.length;
+  }
+
+  /** Whether this query's answer may be several messages: a zone transfer over a stream. */
+  #transferStream(): boolean {
+    if (this.transport === 'udp') return false;
+    const qtype = this.req?.qtype;
+    return qtype === 'AXFR' || qtype === 'IXFR';
+  }
+
+  /** Datagram transports never make a writer wait; stream transports override this. */
+  whenWritable(): boolean | Promise<boolean> {
+    return true;
   }
 
   /** Sends a response built before the query could be decoded (FORMERR for garbage). */
