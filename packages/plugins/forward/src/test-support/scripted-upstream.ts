@@ -20,12 +20,21 @@ export type Action =
   /** TCP only: close the connection without answering */
   | { kind: 'close' };
 
-export type Script = (query: Message, transport: UpstreamTransport) => Action;
+/**
+ * Returns what to do with a query: an Action, or a Message to send back at once. `nth` is
+ * the query's position on its TCP connection (1 for the first; always 1 over UDP).
+ */
+export type Script = (query: Message, transport: UpstreamTransport, nth: number) => Action | Message;
+
+function actionOf(result: Action | Message): Action {
+  return 'kind' in result ? result : { kind: 'reply', msg: result };
+}
 
 export interface ReceivedQuery {
   readonly msg: Message;
   readonly transport: UpstreamTransport;
-  /** The client's source port. */
+  /** The client's source address and port. */
+  readonly address: string;
   readonly port: number;
 }
 
@@ -67,6 +76,7 @@ export class ScriptedUpstream {
   #timers = new Set<NodeJS.Timeout>();
 
   private constructor(
+    readonly host: string,
     readonly port: number,
     private readonly udp: UdpSocket,
     private readonly tcp: Server,
@@ -76,27 +86,31 @@ export class ScriptedUpstream {
     tcp.on('connection', (socket) => this.#accept(socket));
   }
 
-  static async start(script: Script): Promise<ScriptedUpstream> {
+  /**
+   * Listens on `host` (default 127.0.0.1) and `port` (default: a free one) for UDP and TCP.
+   */
+  static async start(script: Script, opts: { host?: string; port?: number } = {}): Promise<ScriptedUpstream> {
+    const host = opts.host ?? '127.0.0.1';
     for (let attempt = 0; ; attempt++) {
-      const [port] = await freePorts(1);
+      const port = opts.port ?? (await freePorts(1))[0];
       try {
-        const udp = await bindUdp(port);
+        const udp = await bindUdp(host, port);
         try {
-          const tcp = await listenTcp(port);
-          return new ScriptedUpstream(port, udp, tcp, script);
+          const tcp = await listenTcp(host, port);
+          return new ScriptedUpstream(host, port, udp, tcp, script);
         } catch (e) {
           udp.close();
           throw e;
         }
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw e;
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || opts.port !== undefined || attempt >= 5) throw e;
       }
     }
   }
 
-  /** `127.0.0.1:PORT`, as a forward TO argument. */
+  /** `HOST:PORT`, as a forward TO argument. */
   get addr(): string {
-    return `127.0.0.1:${this.port}`;
+    return `${this.host}:${this.port}`;
   }
 
   /** Queries received other than health checks. */
@@ -141,8 +155,8 @@ export class ScriptedUpstream {
     } catch {
       return;
     }
-    this.received.push({ msg, transport: 'udp', port });
-    const action = this.script(msg, 'udp');
+    this.received.push({ msg, transport: 'udp', address, port });
+    const action = actionOf(this.script(msg, 'udp', 1));
     if (action.kind === 'drop' || action.kind === 'close') return;
     const out = action.kind === 'raw' ? action.bytes : encodeMessage(action.msg);
     this.#later(action.delayMs, () => {
@@ -158,6 +172,7 @@ export class ScriptedUpstream {
     this.tcpAccepts++;
     this.#connections.add(socket);
     const decoder = new FrameDecoder();
+    let nth = 0;
     socket.on('data', (chunk) =>
       decoder.push(chunk, (bytes) => {
         let msg: Message;
@@ -167,8 +182,8 @@ export class ScriptedUpstream {
           socket.destroy();
           return;
         }
-        this.received.push({ msg, transport: 'tcp', port: socket.remotePort ?? 0 });
-        const action = this.script(msg, 'tcp');
+        this.received.push({ msg, transport: 'tcp', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
+        const action = actionOf(this.script(msg, 'tcp', ++nth));
         if (action.kind === 'drop') return;
         if (action.kind === 'close') {
           socket.destroy();
@@ -188,11 +203,11 @@ export class ScriptedUpstream {
   }
 }
 
-function bindUdp(port: number): Promise<UdpSocket> {
+function bindUdp(host: string, port: number): Promise<UdpSocket> {
   return new Promise((resolve, reject) => {
     const s = createSocket('udp4');
     s.once('error', reject);
-    s.bind(port, '127.0.0.1', () => {
+    s.bind(port, host, () => {
       s.off('error', reject);
       s.on('error', () => {});
       resolve(s);
@@ -200,11 +215,11 @@ function bindUdp(port: number): Promise<UdpSocket> {
   });
 }
 
-function listenTcp(port: number): Promise<Server> {
+function listenTcp(host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve(server);
     });

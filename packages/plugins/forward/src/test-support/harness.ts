@@ -1,0 +1,97 @@
+/** Starting tsdns with forward (and small stand-in plugins) for integration tests. */
+import {
+  Flag,
+  Rcode,
+  type Handler,
+  type Message,
+  type PluginDefinition,
+  type Request,
+  type ResponseWriter,
+} from '@tsdns/core';
+import { startTestServer, type TestServer } from '@tsdns/testing';
+import forward, { Forward } from '../index.js';
+
+/** The forward plugin, also handing the test every Forward handler it builds. */
+export function capturingForward(out: Forward[]): PluginDefinition {
+  return {
+    name: 'forward',
+    async setup(c) {
+      await forward.setup(c);
+      c.onStartup(() => {
+        for (const h of c.handlers()) if (h instanceof Forward && !out.includes(h)) out.push(h);
+      });
+    },
+  };
+}
+
+/**
+ * A plugin `answer` standing in for whatever follows forward in a chain: answers every
+ * query with one A record of the address given as its argument, and counts its calls.
+ */
+export function answerPlugin(): PluginDefinition & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    name: 'answer',
+    calls,
+    setup(c) {
+      c.next();
+      if (!c.nextArg()) throw c.argErr();
+      const address = c.val();
+      const handler: Handler = {
+        name: 'answer',
+        serveDNS(req: Request, w: ResponseWriter): number {
+          calls.push(req.name);
+          const reply = req.reply();
+          reply.flags |= Flag.AA;
+          reply.answers.push({ name: req.qname, type: 'A', class: 'IN', ttl: 60, data: address });
+          w.write(reply);
+          return Rcode.NOERROR;
+        },
+      };
+      c.addHandler(() => handler);
+    },
+  };
+}
+
+export interface ForwardServer {
+  readonly server: TestServer;
+  readonly forwards: Forward[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server with forward (and `extra` plugins after it) from a server block body;
+ * the block listens on a free port.
+ */
+export async function startForwardServer(
+  body: string,
+  extra: readonly PluginDefinition[] = [],
+  opts: { before?: readonly PluginDefinition[]; zone?: string; captureLogs?: boolean } = {},
+): Promise<ForwardServer> {
+  const forwards: Forward[] = [];
+  const server = await startTestServer({
+    corefile: (ports) => `${opts.zone ?? '.'}:${ports[0]} {\n${body}\n}`,
+    plugins: [...(opts.before ?? []), capturingForward(forwards), ...extra],
+    captureLogs: opts.captureLogs,
+  });
+  return { server, forwards, stop: () => server.stop() };
+}
+
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `check` every 20 ms until it is true; fails after `timeoutMs`. */
+export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** The rdata of each answer record (addresses for A and AAAA). */
+export function answerData(msg: Message): unknown[] {
+  return msg.answers.map((rr) => ('data' in rr ? rr.data : undefined));
+}
