@@ -5,7 +5,12 @@ import { AclEntryError, AddressAcl, addressBytes, parseAclEntry } from './acl.js
 describe('parseAclEntry', () => {
   it('reads addresses, addresses with ports, networks and *', () => {
     expect(parseAclEntry('*')).toEqual({ kind: 'any', text: '*' });
-    expect(parseAclEntry('192.0.2.1')).toMatchObject({ kind: 'host', family: 4, host: '192.0.2.1', port: undefined });
+    expect(parseAclEntry('192.0.2.1')).toMatchObject({
+      kind: 'host',
+      family: 4,
+      host: '192.0.2.1',
+      port: undefined,
+    });
     expect(parseAclEntry('192.0.2.1:5300')).toMatchObject({ kind: 'host', host: '192.0.2.1', port: 5300 });
     expect(parseAclEntry('2001:db8::1')).toMatchObject({ kind: 'host', family: 6, host: '2001:db8::1' });
     expect(parseAclEntry('[2001:db8::1]:53')).toMatchObject({ kind: 'host', host: '2001:db8::1', port: 53 });
@@ -98,7 +103,7 @@ describe('AddressAcl.allows', () => {
         const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
         const a = toInt(addressBytes(addr) as Uint8Array);
         const n = toInt(addressBytes(net) as Uint8Array);
-        expect(acl.allows(addr)).toBe(((a & mask) >>> 0) === ((n & mask) >>> 0));
+        expect(acl.allows(addr)).toBe((a & mask) >>> 0 === (n & mask) >>> 0);
       }),
       { numRuns: 2000 },
     );
@@ -107,7 +112,14 @@ describe('AddressAcl.allows', () => {
 
 describe('AddressAcl.notifyTargets', () => {
   it('lists each single address once, with port 53 unless one was given', () => {
-    const acl = AddressAcl.parse(['*', '10.0.0.0/8', '192.0.2.1', '192.0.2.1:53', '[::1]:5300', '192.0.2.2:5353']);
+    const acl = AddressAcl.parse([
+      '*',
+      '10.0.0.0/8',
+      '192.0.2.1',
+      '192.0.2.1:53',
+      '[::1]:5300',
+      '192.0.2.2:5353',
+    ]);
     expect(acl.notifyTargets()).toEqual([
       { host: '192.0.2.1', port: 53 },
       { host: '::1', port: 5300 },

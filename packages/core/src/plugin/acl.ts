@@ -82,7 +82,13 @@ export function parseAclEntry(text: string): AclEntry {
     // An IPv4-mapped network (::ffff:10.0.0.0/104) is the IPv4 network it maps.
     if (mapped) prefix -= 96;
     if (prefix < 0 || prefix > bytes.length * 8) throw new AclEntryError(text);
-    return { kind: 'network', text, family: bytes.length === 4 ? 4 : 6, bytes: masked(bytes, prefix), prefix };
+    return {
+      kind: 'network',
+      text,
+      family: bytes.length === 4 ? 4 : 6,
+      bytes: masked(bytes, prefix),
+      prefix,
+    };
   }
   let host = text;
   let port: number | undefined;

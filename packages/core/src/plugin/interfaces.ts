@@ -27,7 +27,9 @@ export interface Transferer {
    * data for it yet. The batches must be one consistent version of the zone, even if the
    * zone changes while they are being read.
    */
-  transfer(zone: string): AsyncIterable<readonly ResourceRecord[]> | Iterable<readonly ResourceRecord[]> | undefined;
+  transfer(
+    zone: string,
+  ): AsyncIterable<readonly ResourceRecord[]> | Iterable<readonly ResourceRecord[]> | undefined;
   /**
    * The steps from version `serial` of `zone` to the current version, oldest first (see
    * ZoneHistory), for IXFR (RFC 1995). Returns undefined when they are not known (a

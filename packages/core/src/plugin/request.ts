@@ -4,6 +4,7 @@ import { nameKey } from '../wire/name.js';
 import { createOpt, getOpt } from '../wire/edns.js';
 import { setRcode } from '../wire/header.js';
 import type { ResponseWriter, Transport } from './writer.js';
+import { upstreamLookup, type ChainResolver } from './upstream.js';
 
 /** RFC 1035: the largest UDP message without EDNS, and the floor of any advertised size. */
 export const MIN_UDP_SIZE = 512;
@@ -41,6 +42,10 @@ const NOT_YET = Symbol('not computed');
 export class Request {
   /** The lowercased zone of the server block (or of the plugin, if it narrows it). */
   zone: string;
+  /** The server's chains, for upstream lookups; set by the server when it dispatches. */
+  resolver: ChainResolver | undefined = undefined;
+  /** 0 for a client's query; one more for each upstream lookup it is nested in. */
+  depth = 0;
 
   #name: string | undefined;
   #edns: OptRecord | undefined | typeof NOT_YET = NOT_YET;
@@ -209,7 +214,19 @@ export class Request {
    */
   withQuestion(name: string, type: string, w: ResponseWriter = this.w): Request {
     const msg: Message = { ...this.msg, questions: [{ name, type, class: this.qclass || 'IN' }] };
-    return new Request(msg, w, this.zone);
+    const r = new Request(msg, w, this.zone);
+    r.resolver = this.resolver;
+    r.depth = this.depth;
+    return r;
+  }
+
+  /**
+   * Resolves `name`/`type` through the server's full chain on behalf of this query (see
+   * upstream.ts): for CNAME targets outside a plugin's zone and the like. Rejects with
+   * UpstreamError when there is no server behind this request or lookups nest too deep.
+   */
+  upstream(name: string, type: string): Promise<Message> {
+    return upstreamLookup(this, name, type);
   }
 
   /** Whether `reply` answers this query: a response with the same question (CoreDNS's Match). */

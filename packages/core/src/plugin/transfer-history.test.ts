@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ResourceRecord } from '../wire/types.js';
-import { ZoneHistory, ZoneVersionError, compareSerials, diffZones, type ZoneDiff } from './transfer-history.js';
+import {
+  ZoneHistory,
+  ZoneVersionError,
+  compareSerials,
+  diffZones,
+  type ZoneDiff,
+} from './transfer-history.js';
 import { a, hosts, soa, txt } from './test-support/transfer.js';
 
 const Z = 'example.org.';
@@ -25,7 +31,7 @@ describe('compareSerials (RFC 1982)', () => {
   it('is antisymmetric wherever it is defined', () => {
     fc.assert(
       fc.property(fc.nat(0xffffffff), fc.nat(0xffffffff), (x, y) => {
-        if (((x - y) >>> 0) === 0x80000000) return;
+        if ((x - y) >>> 0 === 0x80000000) return;
         expect(Math.sign(compareSerials(x, y))).toBe(-Math.sign(compareSerials(y, x)));
       }),
     );
@@ -68,21 +74,30 @@ describe('diffZones', () => {
       .map(([label, n, ttl]) => a(`${label}.${Z}`, `192.0.2.${n}`, ttl));
     const key = (rr: ResourceRecord): string => JSON.stringify(rr);
     fc.assert(
-      fc.property(fc.uniqueArray(record, { selector: key }), fc.uniqueArray(record, { selector: key }), (x, y) => {
-        const d = diffZones([soa(Z, 1), ...x], [soa(Z, 2), ...y]);
-        const set = new Set(x.map(key));
-        for (const rr of d.deleted) expect(set.delete(key(rr))).toBe(true);
-        for (const rr of d.added) {
-          expect(set.has(key(rr))).toBe(false);
-          set.add(key(rr));
-        }
-        expect([...set].sort()).toEqual(y.map(key).sort());
-      }),
+      fc.property(
+        fc.uniqueArray(record, { selector: key }),
+        fc.uniqueArray(record, { selector: key }),
+        (x, y) => {
+          const d = diffZones([soa(Z, 1), ...x], [soa(Z, 2), ...y]);
+          const set = new Set(x.map(key));
+          for (const rr of d.deleted) expect(set.delete(key(rr))).toBe(true);
+          for (const rr of d.added) {
+            expect(set.has(key(rr))).toBe(false);
+            set.add(key(rr));
+          }
+          expect([...set].sort()).toEqual(y.map(key).sort());
+        },
+      ),
     );
   });
 });
 
-function step(from: number, to: number, added: ResourceRecord[] = [], deleted: ResourceRecord[] = []): ZoneDiff {
+function step(
+  from: number,
+  to: number,
+  added: ResourceRecord[] = [],
+  deleted: ResourceRecord[] = [],
+): ZoneDiff {
   return { from: soa(Z, from), to: soa(Z, to), added, deleted };
 }
 

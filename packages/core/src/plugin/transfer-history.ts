@@ -132,7 +132,8 @@ export class ZoneHistory {
     const fromSerial = diff.from.data.serial;
     const toSerial = diff.to.data.serial;
     const last = this.serial;
-    if (compareSerials(toSerial, fromSerial) <= 0 || (last !== undefined && last !== fromSerial)) this.clear();
+    if (compareSerials(toSerial, fromSerial) <= 0 || (last !== undefined && last !== fromSerial))
+      this.clear();
     if (compareSerials(toSerial, fromSerial) <= 0) return;
     const size = diff.deleted.length + diff.added.length;
     if (size > this.maxRecords) {

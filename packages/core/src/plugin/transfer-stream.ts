@@ -11,6 +11,11 @@ export const DEFAULT_TRANSFER_MESSAGE_SIZE = 64_000;
 const FIRST_GUESS = 256;
 /** Each guess overshoots what should fit by this much, so messages come out nearly full. */
 const OVERSHOOT = 1.1;
+/**
+ * What a guess may aim to encode at most: the encoder fits a message by encoding every
+ * candidate record first, and no message, even one being cut down, may pass 65535 octets.
+ */
+const CANDIDATE_CEILING = 65_000;
 
 /**
  * How long a transfer waits for a client that stopped reading before it gives up, so a
@@ -125,18 +130,30 @@ export class TransferStream {
   #sendOne(): void {
     const pending = this.#pending;
     const start = this.#start;
-    const take = Math.min(pending.length - start, this.#guess);
-    const msg = this.#message(pending.slice(start, start + take));
+    let take = Math.min(pending.length - start, this.#guess);
+    let msg: Message;
     let bytes: Uint8Array;
-    try {
-      bytes = encodeMessage(msg, { maxSize: this.#messageSize });
-    } catch (e) {
-      throw new TransferStreamError(`cannot encode a transfer message: ${(e as Error).message}`, { cause: e });
+    for (;;) {
+      msg = this.#message(pending.slice(start, start + take));
+      try {
+        bytes = encodeMessage(msg, { maxSize: this.#messageSize });
+        break;
+      } catch (e) {
+        // Too many candidates for the encoder: try fewer. One record that still fails is broken.
+        if (take === 1) {
+          throw new TransferStreamError(`cannot encode a transfer message: ${(e as Error).message}`, {
+            cause: e,
+          });
+        }
+        take = Math.floor(take * 0.8);
+      }
     }
     const fitted = (bytes[6] << 8) | bytes[7];
     if (fitted === 0) {
       const rr = pending[start];
-      throw new TransferStreamError(`record ${rr.name} ${rr.type} does not fit in a ${this.#messageSize}-octet message`);
+      throw new TransferStreamError(
+        `record ${rr.name} ${rr.type} does not fit in a ${this.#messageSize}-octet message`,
+      );
     }
     if (fitted < msg.answers.length) msg.answers.length = fitted;
     this.w.write(msg);
@@ -153,7 +170,8 @@ export class TransferStream {
     }
     // Aim the next message at what this one's records suggest will fill it.
     const perRecord = bytes.length / fitted;
-    this.#guess = Math.max(1, Math.ceil((this.#messageSize / perRecord) * OVERSHOOT));
+    const aim = Math.min(this.#messageSize * OVERSHOOT, CANDIDATE_CEILING);
+    this.#guess = Math.max(1, Math.floor(aim / perRecord));
   }
 
   #message(answers: ResourceRecord[]): Message {

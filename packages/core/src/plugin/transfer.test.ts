@@ -8,7 +8,16 @@ import { AddressAcl } from './acl.js';
 import { HandlerError } from './handler.js';
 import { Request } from './request.js';
 import { serveTransfer, isTransferQuery, type TransferOptions } from './transfer.js';
-import { CaptureWriter, MemoryTransferer, a, hosts, ns, soa, transferRequest, txt } from './test-support/transfer.js';
+import {
+  CaptureWriter,
+  MemoryTransferer,
+  a,
+  hosts,
+  ns,
+  soa,
+  transferRequest,
+  txt,
+} from './test-support/transfer.js';
 
 const Z = 'example.org.';
 const everyone: TransferOptions = { acl: AddressAcl.parse(['*']) };
@@ -56,7 +65,17 @@ describe('serveTransfer: AXFR', () => {
     const w = new CaptureWriter();
     expect(isTransferQuery(transferRequest(Z, w))).toBe(true);
     expect(isTransferQuery(transferRequest(Z, w, { serial: 1 }))).toBe(true);
-    const q = new Request({ id: 1, flags: 0, questions: [{ name: Z, type: 'SOA', class: 'IN' }], answers: [], authorities: [], additionals: [] }, w);
+    const q = new Request(
+      {
+        id: 1,
+        flags: 0,
+        questions: [{ name: Z, type: 'SOA', class: 'IN' }],
+        answers: [],
+        authorities: [],
+        additionals: [],
+      },
+      w,
+    );
     expect(isTransferQuery(q)).toBe(false);
   });
 
@@ -95,7 +114,10 @@ describe('serveTransfer: AXFR', () => {
 
   it('copies EDNS into every message when the query had it', async () => {
     const w = new CaptureWriter();
-    await serveTransfer(transferRequest(Z, w, { edns: true }), w, source(10, 500), { ...everyone, messageSize: 2048 });
+    await serveTransfer(transferRequest(Z, w, { edns: true }), w, source(10, 500), {
+      ...everyone,
+      messageSize: 2048,
+    });
     expect(w.messages.length).toBeGreaterThan(1);
     for (const m of w.messages) expect(m.additionals.filter((r) => r.type === 'OPT')).toHaveLength(1);
   });
@@ -109,7 +131,9 @@ describe('serveTransfer: AXFR', () => {
   it('returns undefined for a zone no source serves (the caller passes it on)', () => {
     const w = new CaptureWriter();
     expect(serveTransfer(transferRequest(`www.${Z}`, w), w, source(), everyone)).toBeUndefined();
-    expect(serveTransfer(transferRequest('other.org.', w), w, [source(), source()], everyone)).toBeUndefined();
+    expect(
+      serveTransfer(transferRequest('other.org.', w), w, [source(), source()], everyone),
+    ).toBeUndefined();
     expect(w.messages).toHaveLength(0);
   });
 
@@ -125,7 +149,10 @@ describe('serveTransfer: AXFR', () => {
     const w = new CaptureWriter();
     let n = 0;
     w.writable = () => (++n < 3 ? true : Promise.resolve(false));
-    const rcode = await serveTransfer(transferRequest(Z, w), w, source(10, 5000), { ...everyone, messageSize: 1024 });
+    const rcode = await serveTransfer(transferRequest(Z, w), w, source(10, 5000), {
+      ...everyone,
+      messageSize: 1024,
+    });
     expect(rcode).toBe(Rcode.NOERROR);
     expect(w.messages).toHaveLength(3);
     expect(logs.lines.some((l) => l.includes('abandoned after') && l.includes('went away'))).toBe(true);
@@ -152,9 +179,9 @@ describe('serveTransfer: AXFR', () => {
     const t = source(10, 3000);
     t.failAfterBatches = 5;
     const w = new CaptureWriter();
-    await expect(serveTransfer(transferRequest(Z, w), w, t, { ...everyone, messageSize: 2048 })).rejects.toThrow(
-      HandlerError,
-    );
+    await expect(
+      serveTransfer(transferRequest(Z, w), w, t, { ...everyone, messageSize: 2048 }),
+    ).rejects.toThrow(HandlerError);
     const last = w.messages[w.messages.length - 1];
     expect(getRcode(last)).toBe(Rcode.SERVFAIL);
     expect(last.answers).toHaveLength(0);
@@ -165,7 +192,9 @@ describe('serveTransfer: AXFR', () => {
     const t = source(10, 10);
     t.omitClosingSoa = true;
     const w = new CaptureWriter();
-    await expect(serveTransfer(transferRequest(Z, w), w, t, everyone)).rejects.toThrow('did not end with its SOA');
+    await expect(serveTransfer(transferRequest(Z, w), w, t, everyone)).rejects.toThrow(
+      'did not end with its SOA',
+    );
     expect(w.messages.map(getRcode)).toEqual([Rcode.SERVFAIL]);
   });
 
@@ -178,8 +207,12 @@ describe('serveTransfer: AXFR', () => {
 
   it('rejects records after the closing SOA', async () => {
     const w = new CaptureWriter();
-    const bad = { transfer: () => [[soa(Z, 1), a(`www.${Z}`, '192.0.2.1'), soa(Z, 1), a(`x.${Z}`, '192.0.2.2')]] };
-    await expect(serveTransfer(transferRequest(Z, w), w, bad, everyone)).rejects.toThrow('after the closing SOA');
+    const bad = {
+      transfer: () => [[soa(Z, 1), a(`www.${Z}`, '192.0.2.1'), soa(Z, 1), a(`x.${Z}`, '192.0.2.2')]],
+    };
+    await expect(serveTransfer(transferRequest(Z, w), w, bad, everyone)).rejects.toThrow(
+      'after the closing SOA',
+    );
   });
 
   it('accepts synchronous sources', async () => {
@@ -219,7 +252,9 @@ describe('serveTransfer: who may transfer', () => {
 
   it('refuses IXFR to clients not allowed, over UDP too', async () => {
     const w = new CaptureWriter('udp', '192.0.2.9');
-    await serveTransfer(transferRequest(Z, w, { serial: 1 }), w, source(), { acl: AddressAcl.parse(['192.0.2.1']) });
+    await serveTransfer(transferRequest(Z, w, { serial: 1 }), w, source(), {
+      acl: AddressAcl.parse(['192.0.2.1']),
+    });
     expect(w.messages.map(getRcode)).toEqual([Rcode.REFUSED]);
   });
 });
@@ -270,9 +305,11 @@ describe('serveTransfer: IXFR', () => {
       soa(Z, 4),
     ]);
     for (const m of w.messages) expect(m.questions).toEqual([{ name: Z, type: 'IXFR', class: 'IN' }]);
-    expect(logs.lines.some((l) => l.includes('Outgoing incremental transfer of 11 records') && l.includes('from 2 to 4'))).toBe(
-      true,
-    );
+    expect(
+      logs.lines.some(
+        (l) => l.includes('Outgoing incremental transfer of 11 records') && l.includes('from 2 to 4'),
+      ),
+    ).toBe(true);
   });
 
   it('falls back to the whole zone for a serial the history does not reach', async () => {

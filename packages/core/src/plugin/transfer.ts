@@ -269,9 +269,14 @@ class OutgoingTransfer {
   #failure(e: unknown): HandlerError {
     if (e instanceof HandlerError) return e;
     const message = e instanceof TransferStreamError || e instanceof Error ? e.message : String(e);
-    return new HandlerError(this.plugin, `transfer of zone ${this.req.name} failed: ${message}`, Rcode.SERVFAIL, {
-      cause: e,
-    });
+    return new HandlerError(
+      this.plugin,
+      `transfer of zone ${this.req.name} failed: ${message}`,
+      Rcode.SERVFAIL,
+      {
+        cause: e,
+      },
+    );
   }
 }
 
@@ -319,7 +324,9 @@ class ClosingSoaCheck {
       if (this.#closed) throw new TransferStreamError(`records after the closing SOA of ${this.soa.name}`);
       if (rr.type === 'SOA') {
         if (rr.data.serial !== this.soa.data.serial || nameKey(rr.name) !== nameKey(this.soa.name))
-          throw new TransferStreamError(`an SOA of ${rr.name} serial ${rr.data.serial} in the middle of the zone`);
+          throw new TransferStreamError(
+            `an SOA of ${rr.name} serial ${rr.data.serial} in the middle of the zone`,
+          );
         this.#closed = true;
       }
     }

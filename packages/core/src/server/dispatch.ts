@@ -52,6 +52,7 @@ export function dispatch(
   }
 
   const req = new Request(msg, w);
+  req.resolver = router;
   w.req = req;
   const opcode = (flags & OPCODE_MASK) >> 11;
   if (opcode !== Opcode.QUERY && opcode !== Opcode.NOTIFY) {

@@ -1,7 +1,12 @@
 import type { Handler } from '../plugin/handler.js';
 import type { SiteConfig } from '../plugin/controller.js';
+import type { Request } from '../plugin/request.js';
+import type { NonWriter } from '../plugin/recorder.js';
+import type { ChainResolver } from '../plugin/upstream.js';
+import type { Message } from '../wire/types.js';
 import { isSubdomain } from '../wire/name.js';
 import type { InflightTracker } from './inflight.js';
+import { serveUpstream } from './upstream.js';
 
 /** One server block key once set up: its zone, its settings and its plugin chain. */
 export interface Site {
@@ -27,7 +32,7 @@ export const anyClassPlugins: Set<string> = new Set(['chaos', 'forward', 'proxy'
  * in (chapter 3, "Query Processing"). One Router exists per listener and instance; a reload
  * swaps a listener's Router for the new instance's.
  */
-export class Router {
+export class Router implements ChainResolver {
   /** Sites ordered by zone length, longest first, so the first match is the most specific. */
   readonly #sites: readonly Site[];
   /**
@@ -49,6 +54,11 @@ export class Router {
 
   get sites(): readonly Site[] {
     return this.#sites;
+  }
+
+  /** Upstream lookups of the queries this router dispatched (see plugin/upstream.ts). */
+  resolve(req: Request, w: NonWriter): Promise<Message> {
+    return serveUpstream(this, req, w);
   }
 
   /**

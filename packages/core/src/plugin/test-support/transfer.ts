@@ -15,7 +15,15 @@ export function soa(zone: string, serial: number): SoaRecord {
     type: 'SOA',
     class: 'IN',
     ttl: 3600,
-    data: { mname: `ns1.${zone}`, rname: `hostmaster.${zone}`, serial, refresh: 7200, retry: 600, expire: 86400, minimum: 300 },
+    data: {
+      mname: `ns1.${zone}`,
+      rname: `hostmaster.${zone}`,
+      serial,
+      refresh: 7200,
+      retry: 600,
+      expire: 86400,
+      minimum: 300,
+    },
   };
 }
 
@@ -143,8 +151,15 @@ export function transferRequest(
     additionals: [],
   };
   if (opts.edns === true) {
-    msg.additionals.push({ name: '.', type: 'OPT', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, options: [] });
+    msg.additionals.push({
+      name: '.',
+      type: 'OPT',
+      udpPayloadSize: 1232,
+      extendedRcode: 0,
+      ednsVersion: 0,
+      flags: 0,
+      options: [],
+    });
   }
   return new Request(msg, w, zone);
 }
-
