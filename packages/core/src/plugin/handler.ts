@@ -20,6 +20,9 @@ export interface Handler {
 /** Wraps the rest of the chain: given the next handler, returns this plugin's handler. */
 export type HandlerFactory = (next: Handler | undefined) => Handler;
 
+/** Returns a handler standing in for `handler` that passes every call on to it (see Controller.wrapHandlersAfter). */
+export type HandlerWrapper = (handler: Handler) => Handler;
+
 /**
  * CoreDNS's plugin.ClientWrite: SERVFAIL, REFUSED, FORMERR and NOTIMP mean the handler wrote
  * nothing and its caller (ultimately the server) must write the error response; any other

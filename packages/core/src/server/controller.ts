@@ -1,7 +1,7 @@
 import { Dispenser } from '../corefile/dispenser.js';
 import type { Token } from '../corefile/token.js';
 import type { Controller, LifecycleHook, SiteConfig } from '../plugin/controller.js';
-import type { Handler, HandlerFactory } from '../plugin/handler.js';
+import type { Handler, HandlerFactory, HandlerWrapper } from '../plugin/handler.js';
 
 export type HookKind =
   | 'firstStartup'
@@ -31,6 +31,8 @@ export interface SiteDraft {
   readonly factories: Map<string, HandlerFactory[]>;
   /** filled once the chain is built */
   handlers: readonly Handler[];
+  /** wrappers for the handlers after a plugin's, with the plugin that asked, in setup order */
+  readonly wrappers: { readonly plugin: string; readonly wrap: HandlerWrapper }[];
 }
 
 /** Where a Controller sits: the block, the key and the instance-wide state. */
@@ -90,6 +92,10 @@ export class SetupController extends Dispenser implements Controller {
 
   handlers(): readonly Handler[] {
     return this.#ctx.site.handlers;
+  }
+
+  wrapHandlersAfter(wrap: HandlerWrapper): void {
+    this.#ctx.site.wrappers.push({ plugin: this.directive, wrap });
   }
 
   onFirstStartup(fn: LifecycleHook): void {
