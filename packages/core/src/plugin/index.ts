@@ -25,3 +25,54 @@ export { matchZone } from './zones.js';
 export { Fallthrough, parseFallthrough } from './fallthrough.js';
 export { TlsArgsError, tlsOptionsFromArgs, type TlsFileOptions } from './tls.js';
 export { DurationError, formatGoDuration, parseGoDuration } from './duration.js';
+export {
+  AclEntryError,
+  AddressAcl,
+  addressBytes,
+  parseAclEntry,
+  type AclEntry,
+  type NotifyTarget,
+  type PeerAddress,
+} from './acl.js';
+export {
+  ZoneHistory,
+  ZoneVersionError,
+  compareSerials,
+  diffZones,
+  type SoaRecord,
+  type ZoneDiff,
+  type ZoneHistoryOptions,
+} from './transfer-history.js';
+export {
+  DEFAULT_STALL_TIMEOUT_MS,
+  DEFAULT_TRANSFER_MESSAGE_SIZE,
+  TransferStream,
+  TransferStreamError,
+  type TransferStreamOptions,
+} from './transfer-stream.js';
+export { isTransferQuery, serveTransfer, type TransferOptions } from './transfer.js';
+export {
+  Notifier,
+  formatTarget,
+  notifyMessage,
+  sendNotify,
+  type NotifyOptions,
+  type NotifyResult,
+} from './notify.js';
+export {
+  TransferError,
+  TransferReader,
+  querySoa,
+  transferIn,
+  transferQuery,
+  type SoaQueryOptions,
+  type TransferInOptions,
+  type TransferInResult,
+} from './transfer-in.js';
+export {
+  MAX_UPSTREAM_DEPTH,
+  UpstreamError,
+  upstreamLookup,
+  upstreamQuery,
+  type ChainResolver,
+} from './upstream.js';
