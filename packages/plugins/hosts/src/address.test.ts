@@ -29,7 +29,17 @@ describe('parseHostAddress', () => {
   });
 
   it('refuses anything that is not an address', () => {
-    for (const bad of ['', 'localhost', '10.0.0', '10.0.0.256', '010.0.0.1', '1.2.3.4.5', ':::', '1::2::3', '%eth0'])
+    for (const bad of [
+      '',
+      'localhost',
+      '10.0.0',
+      '10.0.0.256',
+      '010.0.0.1',
+      '1.2.3.4.5',
+      ':::',
+      '1::2::3',
+      '%eth0',
+    ])
       expect(parseHostAddress(bad), bad).toBeUndefined();
   });
 });
@@ -54,9 +64,9 @@ describe('addressFromReverse', () => {
   });
 
   it('reads complete ip6.arpa names', () => {
-    expect(addressFromReverse('1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.')).toBe(
-      '2001:db8::1',
-    );
+    expect(
+      addressFromReverse('1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.'),
+    ).toBe('2001:db8::1');
     const mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 2];
     expect(addressFromReverse(ip6Arpa(mapped))).toBe('10.0.0.2');
   });
@@ -74,7 +84,9 @@ describe('addressFromReverse', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
         const forward = parseHostAddress(
-          Array.from({ length: 8 }, (_, g) => ((bytes[2 * g] << 8) | bytes[2 * g + 1]).toString(16)).join(':'),
+          Array.from({ length: 8 }, (_, g) => ((bytes[2 * g] << 8) | bytes[2 * g + 1]).toString(16)).join(
+            ':',
+          ),
         );
         expect(forward).toBeDefined();
         expect(addressFromReverse(ip6Arpa([...bytes]))).toBe(forward?.text);

@@ -61,7 +61,9 @@ describe('parseHostsText', () => {
   });
 
   it('files wildcard names apart, without reverse entries', () => {
-    const { source } = parse('192.168.1.10 *.example.com\nfd00::10 *.example.com\n192.168.1.11 a.*.example.com\n');
+    const { source } = parse(
+      '192.168.1.10 *.example.com\nfd00::10 *.example.com\n192.168.1.11 a.*.example.com\n',
+    );
     expect(source.wild4).toEqual(new Map([['example.com.', ['192.168.1.10']]]));
     expect(source.wild6).toEqual(new Map([['example.com.', ['fd00::10']]]));
     // '*' that is not the leftmost label is an ordinary character of a name.

@@ -80,7 +80,11 @@ function checkPath(c: HostsSetupContext, path: string): void {
   }
 }
 
-function parseInline(lines: readonly InlineLine[], origins: readonly string[], autoReverse: boolean): HostsSource {
+function parseInline(
+  lines: readonly InlineLine[],
+  origins: readonly string[],
+  autoReverse: boolean,
+): HostsSource {
   const source = new HostsSource();
   const options = { origins, autoReverse };
   for (const l of lines) {

@@ -140,7 +140,9 @@ export class HostsStore {
     this.#failure = code;
     const path = this.config.path;
     const again =
-      this.config.reloadMs === 0 ? '' : `, trying again every ${formatGoDuration(this.config.reloadMs * 1e6)}`;
+      this.config.reloadMs === 0
+        ? ''
+        : `, trying again every ${formatGoDuration(this.config.reloadMs * 1e6)}`;
     if (code === 'ENOENT') log.warning(`File does not exist: ${path}${again}`);
     else if (code === 'EISDIR') log.warning(`Hosts file "${path}" is a directory${again}`);
     else log.warning(`Failed to read hosts file "${path}": ${(e as Error).message}${again}`);

@@ -26,8 +26,12 @@ describe('HostsTable', () => {
   });
 
   it('serves either source alone', () => {
-    expect(HostsTable.build(undefined, source('10.0.0.2 a.example')).lookup('a.example.')?.a).toEqual(['10.0.0.2']);
-    expect(HostsTable.build(source('10.0.0.1 a.example'), undefined).lookup('a.example.')?.a).toEqual(['10.0.0.1']);
+    expect(HostsTable.build(undefined, source('10.0.0.2 a.example')).lookup('a.example.')?.a).toEqual([
+      '10.0.0.2',
+    ]);
+    expect(HostsTable.build(source('10.0.0.1 a.example'), undefined).lookup('a.example.')?.a).toEqual([
+      '10.0.0.1',
+    ]);
     expect(HostsTable.empty.lookup('a.example.')).toBeUndefined();
   });
 
