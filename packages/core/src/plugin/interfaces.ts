@@ -1,5 +1,5 @@
 import type { ResourceRecord } from '../wire/types.js';
-import type { ZoneDiff } from './transfer-history.js';
+import type { ZoneDiff, ZoneHistoryOptions } from './transfer-history.js';
 
 /**
  * Implemented by handlers that need time before they can answer (kubernetes waiting for its
@@ -37,6 +37,18 @@ export interface Transferer {
    * source without history always answers IXFR with the whole zone.
    */
   ixfr?(zone: string, serial: number): readonly ZoneDiff[] | undefined;
+  /**
+   * Asks the source to keep the differences between its versions from now on (see
+   * ZoneHistory), because transfers of it are served: the transfer plugin calls it at
+   * startup, so sources nobody transfers from spend no memory on history.
+   */
+  keepHistory?(options?: ZoneHistoryOptions): void;
+  /**
+   * The zones this source can transfer now (lowercased, absolute), so the transfer plugin
+   * can NOTIFY for them at startup. Optional: without it, startup NOTIFYs go only to the
+   * zones named by the transfer plugin itself.
+   */
+  transferZones?(): Iterable<string>;
   /**
    * Registers a listener called with a zone's name (lowercased, absolute) and new serial
    * whenever this source loads a new version of it (NOTIFY is sent from it). The initial
