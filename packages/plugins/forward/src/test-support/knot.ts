@@ -24,12 +24,15 @@ alias    CNAME www
 `;
 
 /**
- * Starts knotd in the foreground on a free loopback port serving `zones` (origin without
- * the trailing dot -> zone file text).
+ * Starts knotd in the foreground on a loopback port (default: a free one) serving `zones`
+ * (origin without the trailing dot -> zone file text).
  */
-export async function startKnot(zones: Record<string, string> = { 'example.org': EXAMPLE_ORG_ZONE }): Promise<Knot> {
+export async function startKnot(
+  zones: Record<string, string> = { 'example.org': EXAMPLE_ORG_ZONE },
+  port?: number,
+): Promise<Knot> {
   const dir = tempDir('knot');
-  const [port] = await freePorts(1);
+  port ??= (await freePorts(1))[0];
   const origins = Object.keys(zones);
   for (const origin of origins) writeFileSync(join(dir, `${origin}.zone`), zones[origin]);
   writeFileSync(
