@@ -5,3 +5,4 @@ export * from './server/index.js';
 export * from './log.js';
 export * from './zone/index.js';
 export * from './zonefile/index.js';
+export * from './metrics/index.js';

@@ -28,3 +28,10 @@ export {
   type ToolRun,
 } from './tools.js';
 export { startTestServer, type TestCorefile, type TestServer, type TestServerOptions } from './server.js';
+export {
+  Exposition,
+  ExpositionParseError,
+  parseExposition,
+  type ExpositionFamily,
+  type ExpositionSample,
+} from './exposition.js';

@@ -17,3 +17,12 @@ export type {
   StartOptions,
   TcpOptions,
 } from './types.js';
+export {
+  HttpAddressError,
+  HttpEndpoints,
+  formatHttpAddress,
+  httpEndpoints,
+  parseHttpAddress,
+  type HttpAddress,
+  type HttpHandler,
+} from './http-endpoints.js';
