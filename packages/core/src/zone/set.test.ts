@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { parseZone } from '../zonefile/reader.js';
+import type { ResourceRecord } from '../wire/types.js';
+import { ZoneSet } from './set.js';
+import { Zone } from './zone.js';
+
+function zone(origin: string, serial: number, extra = ''): Zone {
+  const text = `@ 60 SOA ns h ${serial} 2 3 4 5\n@ 60 NS ns\nns 60 A 192.0.2.1\n${extra}`;
+  return Zone.from(origin, parseZone(text, { origin }));
+}
+
+function flatten(batches: Iterable<readonly ResourceRecord[]> | undefined): ResourceRecord[] {
+  if (batches === undefined) throw new Error('no transfer');
+  const out: ResourceRecord[] = [];
+  for (const b of batches) out.push(...b);
+  return out;
+}
+
+describe('ZoneSet', () => {
+  it('matches the most specific zone by walking up the labels', () => {
+    const s = new ZoneSet();
+    s.set(zone('example.org.', 1));
+    s.set(zone('sub.example.org.', 1));
+    s.add('.');
+    expect(s.match('www.sub.example.org.')).toBe('sub.example.org.');
+    expect(s.match('sub.example.org.')).toBe('sub.example.org.');
+    expect(s.match('www.example.org.')).toBe('example.org.');
+    expect(s.match('example.com.')).toBe('.');
+    s.remove('.');
+    expect(s.match('example.com.')).toBeUndefined();
+    expect(new ZoneSet().match('example.com.')).toBeUndefined();
+    expect(s.names).toEqual(['example.org.', 'sub.example.org.']);
+  });
+
+  it('knows declared and withdrawn zones without serving them', () => {
+    const s = new ZoneSet();
+    s.add('Example.ORG.');
+    expect(s.has('example.org.')).toBe(true);
+    expect(s.get('example.org.')).toBeUndefined();
+    expect(s.transfer('example.org.')).toBeUndefined();
+    s.set(zone('example.org.', 1));
+    expect(s.get('example.org.')?.serial).toBe(1);
+    s.withdraw('example.org.');
+    expect(s.get('example.org.')).toBeUndefined();
+    expect(s.match('www.example.org.')).toBe('example.org.');
+  });
+
+  it('streams the version served when the transfer started, SOA first and last', () => {
+    const s = new ZoneSet();
+    const many = Array.from({ length: 2500 }, (_, i) => `h${i} 60 A 192.0.2.2`).join('\n');
+    s.set(zone('example.org.', 1, many));
+    const batches = s.transfer('example.org.');
+    s.set(zone('example.org.', 2));
+    const records = flatten(batches);
+    expect(records.length).toBe(2500 + 4);
+    expect(records[0].type).toBe('SOA');
+    expect(records.at(-1)?.type).toBe('SOA');
+    expect((records[0] as { data: { serial: number } }).data.serial).toBe(1);
+  });
+
+  it('tells listeners of new serials only, and keeps history for IXFR once asked to', () => {
+    const s = new ZoneSet();
+    s.keepHistory();
+    s.set(zone('example.org.', 1));
+    const heard: string[] = [];
+    s.onZoneChange((z, serial) => heard.push(`${z} ${serial}`));
+    s.set(zone('example.org.', 1));
+    s.set(zone('example.org.', 2, 'www 60 A 192.0.2.9'));
+    s.set(zone('example.org.', 3, 'www 60 A 192.0.2.10'));
+    expect(heard).toEqual(['example.org. 2', 'example.org. 3']);
+    const steps = s.ixfr('example.org.', 1);
+    expect(steps?.map((d) => [d.from.data.serial, d.to.data.serial])).toEqual([
+      [1, 2],
+      [2, 3],
+    ]);
+    expect(steps?.[1].deleted.map((r) => r.name)).toEqual(['www.example.org.']);
+    expect(s.ixfr('example.org.', 0)).toBeUndefined();
+    expect([...s.transferZones()]).toEqual(['example.org.']);
+    s.withdraw('example.org.');
+    expect(s.ixfr('example.org.', 1)).toBeUndefined();
+    expect([...s.transferZones()]).toEqual([]);
+  });
+
+  it('keeps no history unless asked, and takes the steps it is given', () => {
+    const s = new ZoneSet();
+    s.set(zone('example.org.', 1));
+    s.set(zone('example.org.', 2));
+    expect(s.ixfr('example.org.', 1)).toBeUndefined();
+    s.keepHistory();
+    const v3 = zone('example.org.', 3);
+    const step = { from: s.get('example.org.')!.soa, to: v3.soa, deleted: [], added: [] };
+    s.set(v3, [step]);
+    expect(s.ixfr('example.org.', 2)).toEqual([step]);
+  });
+});
