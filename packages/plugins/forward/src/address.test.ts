@@ -38,7 +38,13 @@ describe('parseUpstream', () => {
       { protocol: 'tls', host: '9.9.9.9', port: 10853, addr: '9.9.9.9:10853', serverName: 'dns.quad9.net' },
     ]);
     expect(parseUpstream('tls://[2001:db8::1%dns.example]:8853')).toEqual([
-      { protocol: 'tls', host: '2001:db8::1', port: 8853, addr: '[2001:db8::1]:8853', serverName: 'dns.example' },
+      {
+        protocol: 'tls',
+        host: '2001:db8::1',
+        port: 8853,
+        addr: '[2001:db8::1]:8853',
+        serverName: 'dns.example',
+      },
     ]);
   });
 
@@ -50,12 +56,16 @@ describe('parseUpstream', () => {
 
   it('refuses protocols it cannot speak, naming them', () => {
     expect(() => parseUpstream('https://9.9.9.9')).toThrow(/DNS-over-HTTPS/);
-    expect(() => parseUpstream('grpc://9.9.9.9')).toThrow("'grpc' is not supported as a destination protocol in forward");
+    expect(() => parseUpstream('grpc://9.9.9.9')).toThrow(
+      "'grpc' is not supported as a destination protocol in forward",
+    );
     expect(() => parseUpstream('unix:///run/dns.sock')).toThrow(/'unix' is not supported/);
   });
 
   it('refuses a name that is neither an IP address nor a file', () => {
-    expect(() => parseUpstream('dns.example.net')).toThrow('not an IP address or file: "dns.example.net" (ENOENT)');
+    expect(() => parseUpstream('dns.example.net')).toThrow(
+      'not an IP address or file: "dns.example.net" (ENOENT)',
+    );
     expect(() => parseUpstream('dns://')).toThrow('invalid address: "dns://"');
   });
 
@@ -73,7 +83,11 @@ describe('parseUpstream', () => {
         '',
       ].join('\n'),
     );
-    expect(parseUpstream(path).map((u) => u.addr)).toEqual(['192.0.2.53:53', '[2001:db8::53]:53', '[fe80::1]:53']);
+    expect(parseUpstream(path).map((u) => u.addr)).toEqual([
+      '192.0.2.53:53',
+      '[2001:db8::53]:53',
+      '[fe80::1]:53',
+    ]);
     expect(parseUpstream(path).every((u) => u.protocol === 'dns' && u.port === 53)).toBe(true);
   });
 

@@ -48,7 +48,8 @@ function withoutScope(host: string): string {
 }
 
 function parsePort(text: string, arg: string): number {
-  if (!/^[0-9]{1,5}$/.test(text)) throw new UpstreamAddressError(`invalid port in upstream address: "${arg}"`);
+  if (!/^[0-9]{1,5}$/.test(text))
+    throw new UpstreamAddressError(`invalid port in upstream address: "${arg}"`);
   const port = Number(text);
   if (port < 1 || port > 65535) throw new UpstreamAddressError(`invalid port in upstream address: "${arg}"`);
   return port;
@@ -68,7 +69,8 @@ function splitHostPort(text: string): { host: string; port: string | undefined }
     return { host: text, port: undefined };
   }
   const colon = text.indexOf(':');
-  if (colon >= 0 && colon === text.lastIndexOf(':')) return { host: text.slice(0, colon), port: text.slice(colon + 1) };
+  if (colon >= 0 && colon === text.lastIndexOf(':'))
+    return { host: text.slice(0, colon), port: text.slice(colon + 1) };
   return { host: text, port: undefined };
 }
 

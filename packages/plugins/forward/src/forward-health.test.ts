@@ -1,7 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Flag, getRcode, Rcode, type PluginDefinition } from '@tsdns/core';
-import { answerData, sleep, startForwardServer, waitFor, type ForwardServer } from './test-support/harness.js';
-import { answerA, isHealthCheck, replyTo, ScriptedUpstream, type Script } from './test-support/scripted-upstream.js';
+import {
+  answerData,
+  sleep,
+  startForwardServer,
+  waitFor,
+  type ForwardServer,
+} from './test-support/harness.js';
+import {
+  answerA,
+  isHealthCheck,
+  replyTo,
+  ScriptedUpstream,
+  type Script,
+} from './test-support/scripted-upstream.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,7 +35,9 @@ async function server(body: string, extra: PluginDefinition[] = []): Promise<For
 /** An upstream that can be switched between answering everything and answering nothing. */
 async function switchable(address: string): Promise<{ up: ScriptedUpstream; alive: { on: boolean } }> {
   const alive = { on: false };
-  const up = await upstream((q) => (alive.on ? (isHealthCheck(q) ? replyTo(q) : answerA(q, address)) : { kind: 'drop' }));
+  const up = await upstream((q) =>
+    alive.on ? (isHealthCheck(q) ? replyTo(q) : answerA(q, address)) : { kind: 'drop' },
+  );
   return { up, alive };
 }
 
@@ -52,7 +66,8 @@ describe('forward: health checks', () => {
     }
 
     // While down, A gets no queries at all.
-    for (let i = 0; i < 3; i++) expect(answerData(await s.query(`d${i}.example.org`, 'A'))).toEqual(['192.0.2.2']);
+    for (let i = 0; i < 3; i++)
+      expect(answerData(await s.query(`d${i}.example.org`, 'A'))).toEqual(['192.0.2.2']);
     expect(a.queries()).toHaveLength(1);
 
     // A recovers: the next check succeeds, A is healthy again and first in line again.
@@ -113,7 +128,9 @@ describe('forward: health checks', () => {
       }
       return answerA(q, '192.0.2.1');
     });
-    const { server: s, forwards } = await server(`forward . ${a.addr} {\n health_check 50ms\n read_timeout 100ms\n}`);
+    const { server: s, forwards } = await server(
+      `forward . ${a.addr} {\n health_check 50ms\n read_timeout 100ms\n}`,
+    );
     await s.query('q.example.org', 'A', { timeout: 3000 });
     await waitFor(() => a.healthChecks().length > 0, 2000, 'a health check');
     await sleep(200);
@@ -144,7 +161,9 @@ describe('forward: when every upstream is down', () => {
   it('failfast_all_unhealthy_upstreams: SERVFAIL at once, no upstream asked', async () => {
     const a = await upstream((q) => answerA(q, '192.0.2.1'));
     const b = await upstream((q) => answerA(q, '192.0.2.2'));
-    const { server: s, forwards } = await server(`forward . ${a.addr} ${b.addr} {\n failfast_all_unhealthy_upstreams\n}`);
+    const { server: s, forwards } = await server(
+      `forward . ${a.addr} ${b.addr} {\n failfast_all_unhealthy_upstreams\n}`,
+    );
     const [f] = forwards;
     for (const u of f.upstreams) u.fails = 3;
     const r = await s.query('x.example.org', 'A');

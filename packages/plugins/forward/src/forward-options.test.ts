@@ -52,16 +52,22 @@ async function three(): Promise<ScriptedUpstream[]> {
 describe('forward: policy', () => {
   it('sequential sends everything to the first healthy upstream', async () => {
     const ups = await three();
-    const { server: s, forwards } = await server(`forward . ${ups.map((u) => u.addr).join(' ')} {\n policy sequential\n}`);
-    for (let i = 0; i < 9; i++) expect(answerData(await s.query(`s${i}.example.org`, 'A'))).toEqual(['192.0.2.1']);
+    const { server: s, forwards } = await server(
+      `forward . ${ups.map((u) => u.addr).join(' ')} {\n policy sequential\n}`,
+    );
+    for (let i = 0; i < 9; i++)
+      expect(answerData(await s.query(`s${i}.example.org`, 'A'))).toEqual(['192.0.2.1']);
     forwards[0].upstreams[0].fails = 3;
-    for (let i = 0; i < 3; i++) expect(answerData(await s.query(`t${i}.example.org`, 'A'))).toEqual(['192.0.2.2']);
+    for (let i = 0; i < 3; i++)
+      expect(answerData(await s.query(`t${i}.example.org`, 'A'))).toEqual(['192.0.2.2']);
     expect(ups.map((u) => u.queries().length)).toEqual([9, 3, 0]);
   });
 
   it('round_robin starts each query at the next upstream', async () => {
     const ups = await three();
-    const { server: s } = await server(`forward . ${ups.map((u) => u.addr).join(' ')} {\n policy round_robin\n}`);
+    const { server: s } = await server(
+      `forward . ${ups.map((u) => u.addr).join(' ')} {\n policy round_robin\n}`,
+    );
     const firsts: unknown[] = [];
     for (let i = 0; i < 6; i++) firsts.push(answerData(await s.query(`r${i}.example.org`, 'A'))[0]);
     expect(firsts).toEqual(['192.0.2.2', '192.0.2.3', '192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.1']);
@@ -101,7 +107,9 @@ describe('forward: next, next_on_nodata, failover', () => {
       q.questions[0].name.startsWith('missing') ? replyTo(q, Rcode.NXDOMAIN) : answerA(q, '192.0.2.1'),
     );
     const second = await upstream((q) => answerA(q, '192.0.2.2'));
-    const { server: s } = await server(`forward . ${first.addr} {\n next NXDOMAIN\n}\nforward . ${second.addr}`);
+    const { server: s } = await server(
+      `forward . ${first.addr} {\n next NXDOMAIN\n}\nforward . ${second.addr}`,
+    );
     expect(answerData(await s.query('missing.example.org', 'A'))).toEqual(['192.0.2.2']);
     expect(answerData(await s.query('present.example.org', 'A'))).toEqual(['192.0.2.1']);
     expect(second.queries().map((q) => q.msg.questions[0].name)).toEqual(['missing.example.org.']);
@@ -110,7 +118,9 @@ describe('forward: next, next_on_nodata, failover', () => {
   it('next is ignored when the next plugin is not a forward', async () => {
     const first = await upstream((q) => replyTo(q, Rcode.NXDOMAIN));
     const after = answerPlugin();
-    const { server: s } = await server(`forward . ${first.addr} {\n next NXDOMAIN\n}\nanswer 192.0.2.99`, [after]);
+    const { server: s } = await server(`forward . ${first.addr} {\n next NXDOMAIN\n}\nanswer 192.0.2.99`, [
+      after,
+    ]);
     expect(getRcode(await s.query('missing.example.org', 'A'))).toBe(Rcode.NXDOMAIN);
     expect(after.calls).toEqual([]);
   });
@@ -118,18 +128,24 @@ describe('forward: next, next_on_nodata, failover', () => {
   it('next_on_nodata hands an empty NOERROR answer to the following forward', async () => {
     const first = await upstream((q) => replyTo(q));
     const second = await upstream((q) => answerA(q, '192.0.2.2'));
-    const { server: s } = await server(`forward . ${first.addr} {\n next_on_nodata\n}\nforward . ${second.addr}`);
+    const { server: s } = await server(
+      `forward . ${first.addr} {\n next_on_nodata\n}\nforward . ${second.addr}`,
+    );
     expect(answerData(await s.query('empty.example.org', 'A'))).toEqual(['192.0.2.2']);
   });
 
   it('failover RCODE tries the next upstream; the last answer is used when all give it', async () => {
     const broken = await upstream((q) => replyTo(q, Rcode.SERVFAIL));
     const good = await upstream((q) => answerA(q, '192.0.2.2'));
-    const { server: s } = await server(`forward . ${broken.addr} ${good.addr} {\n policy sequential\n failover SERVFAIL REFUSED\n}`);
+    const { server: s } = await server(
+      `forward . ${broken.addr} ${good.addr} {\n policy sequential\n failover SERVFAIL REFUSED\n}`,
+    );
     expect(answerData(await s.query('f.example.org', 'A'))).toEqual(['192.0.2.2']);
 
     const broken2 = await upstream((q) => replyTo(q, Rcode.REFUSED));
-    const { server: s2 } = await server(`forward . ${broken.addr} ${broken2.addr} {\n policy sequential\n failover SERVFAIL REFUSED\n}`);
+    const { server: s2 } = await server(
+      `forward . ${broken.addr} ${broken2.addr} {\n policy sequential\n failover SERVFAIL REFUSED\n}`,
+    );
     expect(getRcode(await s2.query('f.example.org', 'A'))).toBe(Rcode.REFUSED);
 
     // Without failover an upstream's SERVFAIL is the answer.
@@ -186,7 +202,9 @@ describe('forward: connection reuse', () => {
 
   it('max_age closes a connection after its age, however busy', async () => {
     const up = await upstream((q) => answerA(q, '192.0.2.1'));
-    const { server: s } = await server(`forward . ${up.addr} {\n force_tcp\n expire 500ms\n max_age 500ms\n}`);
+    const { server: s } = await server(
+      `forward . ${up.addr} {\n force_tcp\n expire 500ms\n max_age 500ms\n}`,
+    );
     await s.query('a.example.org', 'A');
     await sleep(300);
     await s.query('b.example.org', 'A');
@@ -199,7 +217,11 @@ describe('forward: connection reuse', () => {
   it('max_idle_conns bounds the idle connections kept', async () => {
     const up = await upstream((q) => ({ kind: 'reply', msg: answerA(q, '192.0.2.1'), delayMs: 100 }));
     const { server: s, forwards } = await server(`forward . ${up.addr} {\n force_tcp\n max_idle_conns 1\n}`);
-    await Promise.all([s.query('a.example.org', 'A'), s.query('b.example.org', 'A'), s.query('c.example.org', 'A')]);
+    await Promise.all([
+      s.query('a.example.org', 'A'),
+      s.query('b.example.org', 'A'),
+      s.query('c.example.org', 'A'),
+    ]);
     expect(up.tcpAccepts).toBe(3);
     expect(forwards[0].upstreams[0].idleConnections).toBe(1);
     await waitFor(() => up.tcpCloses === 2, 1000, 'the surplus connections to be closed');
@@ -213,7 +235,11 @@ describe('forward: connection reuse', () => {
     expect(answerData(await s.query('a.example.org', 'A'))).toEqual(['192.0.2.1']);
     expect(answerData(await s.query('b.example.org', 'A'))).toEqual(['192.0.2.1']);
     expect(up.tcpAccepts).toBe(2);
-    expect(up.queries().map((q) => q.msg.questions[0].name)).toEqual(['a.example.org.', 'b.example.org.', 'b.example.org.']);
+    expect(up.queries().map((q) => q.msg.questions[0].name)).toEqual([
+      'a.example.org.',
+      'b.example.org.',
+      'b.example.org.',
+    ]);
   });
 
   it('an idle connection the upstream closes is dropped from the pool', async () => {
@@ -224,6 +250,13 @@ describe('forward: connection reuse', () => {
     await waitFor(() => forwards[0].upstreams[0].idleConnections === 0, 1000, 'the pool to notice');
     expect(answerData(await s.query('b.example.org', 'A'))).toEqual(['192.0.2.1']);
     expect(up.tcpAccepts).toBe(2);
+  });
+
+  it('expire 0: every UDP query gets a socket (and source port) of its own', async () => {
+    const up = await upstream((q) => answerA(q, '192.0.2.1'));
+    const { server: s } = await server(`forward . ${up.addr} {\n expire 0s\n}`);
+    for (let i = 0; i < 5; i++) await s.query(`e${i}.example.org`, 'A');
+    expect(new Set(up.queries().map((q) => q.port)).size).toBe(5);
   });
 
   it('rotates the UDP socket (new source port) after a few hundred queries', async () => {
@@ -285,7 +318,11 @@ describe('forward: metadata', () => {
   it('publishes forward/upstream when the chain has the metadata plugin', async () => {
     const up = await upstream((q) => answerA(q, '192.0.2.1'));
     const seen: (string | undefined)[] = [];
-    const { server: s, forwards } = await server(`metadata\nforward . ${up.addr}`, [], [metadataReader(seen)]);
+    const { server: s, forwards } = await server(
+      `metadata\nforward . ${up.addr}`,
+      [],
+      [metadataReader(seen)],
+    );
     expect(forwards[0].publishMetadata).toBe(true);
     await s.query('a.example.org', 'A');
     expect(seen).toEqual([up.addr]);
@@ -297,4 +334,3 @@ describe('forward: metadata', () => {
     expect(forwards[0].publishMetadata).toBe(false);
   });
 });
-

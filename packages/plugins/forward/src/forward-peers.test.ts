@@ -85,7 +85,6 @@ describe.skipIf(!HAVE_KNOT)('forward to Knot', () => {
   });
 });
 
-
 describe.skipIf(!HAVE_UNBOUND)('forward to Unbound', () => {
   let unbound: Unbound;
   beforeAll(async () => {
@@ -127,7 +126,9 @@ describe.skipIf(!HAVE_UNBOUND)('forward to Unbound', () => {
   });
 
   it('health checks to Unbound succeed (its static root zone answers `. IN NS`)', async () => {
-    const { server: s, forwards } = await server(`forward . 127.0.0.1:1 ${unbound.addr} {\n policy sequential\n health_check 50ms\n}`);
+    const { server: s, forwards } = await server(
+      `forward . 127.0.0.1:1 ${unbound.addr} {\n policy sequential\n health_check 50ms\n}`,
+    );
     // The first upstream (port 1) refuses; Unbound answers and stays healthy.
     expect(answerData(await s.query('www.example.net', 'A'))).toEqual(['192.0.2.10']);
     const [, ub] = forwards[0].upstreams;
@@ -168,11 +169,13 @@ describe.skipIf(!HAVE_UNBOUND || !HAVE_OPENSSL)('forward over DNS-over-TLS to Un
 
   it('tls CA alone, server name from tls://IP%NAME', async () => {
     const pki = unbound.pki!;
-    const { server: s } = await server(`forward . tls://127.0.0.1%${pki.serverName}:${unbound.tlsPort} {\n tls ${pki.caCert}\n}`);
+    const { server: s } = await server(
+      `forward . tls://127.0.0.1%${pki.serverName}:${unbound.tlsPort} {\n tls ${pki.caCert}\n}`,
+    );
     expect(answerData(await s.query('www.example.net', 'A'))).toEqual(['192.0.2.10']);
   });
 
-  it("verifies the certificate against the IP address when no server name is given", async () => {
+  it('verifies the certificate against the IP address when no server name is given', async () => {
     const pki = unbound.pki!;
     const { server: s } = await server(`forward . ${tlsAddr()} {\n tls ${pki.caCert}\n}`);
     expect(answerData(await s.query('www.example.net', 'A'))).toEqual(['192.0.2.10']);
@@ -185,7 +188,9 @@ describe.skipIf(!HAVE_UNBOUND || !HAVE_OPENSSL)('forward over DNS-over-TLS to Un
     );
     expect(getRcode(await wrongName.query('www.example.net', 'A', { timeout: 4000 }))).toBe(Rcode.SERVFAIL);
     // No CA given: the system roots do not know the test CA.
-    const { server: unknownCa } = await server(`forward . ${tlsAddr()} {\n tls_servername ${pki.serverName}\n max_fails 0\n}`);
+    const { server: unknownCa } = await server(
+      `forward . ${tlsAddr()} {\n tls_servername ${pki.serverName}\n max_fails 0\n}`,
+    );
     expect(getRcode(await unknownCa.query('www.example.net', 'A', { timeout: 4000 }))).toBe(Rcode.SERVFAIL);
   });
 

@@ -38,7 +38,13 @@ async function server(body: string, extra: PluginDefinition[] = []): Promise<For
 function bigAnswer(query: Message): Message {
   const msg = replyTo(query);
   for (let i = 1; i <= 30; i++) {
-    msg.answers.push({ name: query.questions[0].name, type: 'A', class: 'IN', ttl: 60, data: `198.51.100.${i}` });
+    msg.answers.push({
+      name: query.questions[0].name,
+      type: 'A',
+      class: 'IN',
+      ttl: 60,
+      data: `198.51.100.${i}`,
+    });
   }
   return msg;
 }
@@ -58,7 +64,9 @@ describe('forward: the exchange', () => {
     for (let i = 0; i < 20; i++) {
       const r = await s.query('www.example.org', 'A', { id: 4242 });
       expect(r.id).toBe(4242);
-      expect(r.answers).toEqual([{ name: 'www.example.org.', type: 'A', class: 'IN', ttl: 300, data: '192.0.2.1' }]);
+      expect(r.answers).toEqual([
+        { name: 'www.example.org.', type: 'A', class: 'IN', ttl: 300, data: '192.0.2.1' },
+      ]);
     }
     const ids = new Set(up.queries().map((q) => q.msg.id));
     expect(ids.size).toBeGreaterThan(15);
@@ -86,7 +94,7 @@ describe('forward: the exchange', () => {
     expect(opt).toMatchObject({ udpPayloadSize: 1400, flags: 0x8000 });
   });
 
-  it('force_tcp sends UDP clients\' queries over TCP', async () => {
+  it("force_tcp sends UDP clients' queries over TCP", async () => {
     const up = await upstream((q) => answerA(q, '192.0.2.1'));
     const { server: s } = await server(`forward . ${up.addr} {\n force_tcp\n}`);
     const r = await s.query('www.example.org', 'A');
@@ -121,9 +129,14 @@ describe('forward: the exchange', () => {
   });
 
   it('ignores an answer with a wrong ID and uses the next upstream', async () => {
-    const liar = await upstream((q) => ({ kind: 'reply', msg: { ...answerA(q, '192.0.2.66'), id: (q.id + 1) & 0xffff } }));
+    const liar = await upstream((q) => ({
+      kind: 'reply',
+      msg: { ...answerA(q, '192.0.2.66'), id: (q.id + 1) & 0xffff },
+    }));
     const good = await upstream((q) => answerA(q, '192.0.2.1'));
-    const { server: s } = await server(`forward . ${liar.addr} ${good.addr} {\n policy sequential\n read_timeout 200ms\n}`);
+    const { server: s } = await server(
+      `forward . ${liar.addr} ${good.addr} {\n policy sequential\n read_timeout 200ms\n}`,
+    );
     const r = await s.query('www.example.org', 'A', { timeout: 3000 });
     expect(answerData(r)).toEqual(['192.0.2.1']);
     expect(liar.queries()).toHaveLength(1);
@@ -192,7 +205,10 @@ describe('forward: which names', () => {
   it('except: names in an ignored zone go to the next plugin, or SERVFAIL when there is none', async () => {
     const up = await upstream((q) => answerA(q, '192.0.2.1'));
     const next = answerPlugin();
-    const { server: s } = await server(`forward . ${up.addr} {\n except internal.example.org lan\n}\nanswer 192.0.2.99`, [next]);
+    const { server: s } = await server(
+      `forward . ${up.addr} {\n except internal.example.org lan\n}\nanswer 192.0.2.99`,
+      [next],
+    );
     expect(answerData(await s.query('www.example.org', 'A'))[0]).toBe('192.0.2.1');
     expect(answerData(await s.query('db.internal.example.org', 'A'))[0]).toBe('192.0.2.99');
     expect(answerData(await s.query('internal.example.org', 'A'))[0]).toBe('192.0.2.99');
@@ -204,7 +220,9 @@ describe('forward: which names', () => {
   });
 
   it('FROM itself is forwarded even when an except zone covers it', () => {
-    const [config] = parseForward(new Dispenser(tokenize('forward example.org 127.0.0.1 {\n except example.org\n}', 'Corefile')));
+    const [config] = parseForward(
+      new Dispenser(tokenize('forward example.org 127.0.0.1 {\n except example.org\n}', 'Corefile')),
+    );
     const f = new Forward(config);
     expect(f.handles('example.org.')).toBe(true);
     expect(f.handles('www.example.org.')).toBe(false);
@@ -255,7 +273,9 @@ describe('forward: errors for the errors plugin', () => {
     await gone.close();
     const f = handlerFor(`forward . ${addr} {\n force_tcp\n max_fails 0\n}`);
     const w = new CaptureWriter();
-    const err = await Promise.resolve(f.serveDNS(new Request(buildQuery('a.example', 'A'), w), w)).catch((e: unknown) => e);
+    const err = await Promise.resolve(f.serveDNS(new Request(buildQuery('a.example', 'A'), w), w)).catch(
+      (e: unknown) => e,
+    );
     expect((err as Error).message).toBe(`dial tcp ${addr}: connection refused`);
   });
 

@@ -98,9 +98,14 @@ export class Forward implements Handler {
       query = encodeMessage(req.msg);
     } catch (e) {
       // CoreDNS's ErrInvalidRequest: a query that cannot be packed is a format error.
-      throw new HandlerError(PLUGIN, `proxy: invalid request: ${e instanceof Error ? e.message : String(e)}`, Rcode.FORMERR, {
-        cause: e,
-      });
+      throw new HandlerError(
+        PLUGIN,
+        `proxy: invalid request: ${e instanceof Error ? e.message : String(e)}`,
+        Rcode.FORMERR,
+        {
+          cause: e,
+        },
+      );
     }
     this.inflight++;
     const call = new ForwardCall(this, req, w, query, this.#policy.order());
@@ -221,7 +226,11 @@ class ForwardCall implements ExchangeWaiter {
     try {
       reply = decodeMessage(bytes);
     } catch (e) {
-      this.failed(new UpstreamError(`bad reply from ${u.addr}: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+      this.failed(
+        new UpstreamError(`bad reply from ${u.addr}: ${e instanceof Error ? e.message : String(e)}`, {
+          cause: e,
+        }),
+      );
       return;
     }
     const f = this.f;
@@ -244,7 +253,11 @@ class ForwardCall implements ExchangeWaiter {
       return;
     }
 
-    if (c.failoverRcodes.length > 0 && c.failoverRcodes.includes(rcode) && ++this.#failovers < f.upstreams.length) {
+    if (
+      c.failoverRcodes.length > 0 &&
+      c.failoverRcodes.includes(rcode) &&
+      ++this.#failovers < f.upstreams.length
+    ) {
       this.#step();
       return;
     }

@@ -22,7 +22,11 @@ export class FrameDecoder {
       const size = (data[offset] << 8) | data[offset + 1];
       if (end - offset - 2 < size) break;
       // The common case (a reply in one chunk) hands out a view of the chunk, no copy.
-      onFrame(data === chunk ? chunk.subarray(offset + 2, offset + 2 + size) : data.slice(offset + 2, offset + 2 + size));
+      onFrame(
+        data === chunk
+          ? chunk.subarray(offset + 2, offset + 2 + size)
+          : data.slice(offset + 2, offset + 2 + size),
+      );
       offset += 2 + size;
     }
     if (data === chunk) {

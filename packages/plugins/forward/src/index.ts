@@ -5,7 +5,12 @@ import { parseForward } from './setup.js';
 export { Forward } from './forward.js';
 export { parseForward, type ParseContext } from './setup.js';
 export { DEFAULTS, type ForwardConfig } from './config.js';
-export { parseUpstream, UpstreamAddressError, type UpstreamAddress, type UpstreamProtocol } from './address.js';
+export {
+  parseUpstream,
+  UpstreamAddressError,
+  type UpstreamAddress,
+  type UpstreamProtocol,
+} from './address.js';
 export { parseResolvConf, type ResolvConfNameserver } from './resolv-conf.js';
 export { Upstream } from './upstream.js';
 export { DurationHistogram, ForwardStats, TIME_BUCKETS, UpstreamStats, type ConnProto } from './stats.js';

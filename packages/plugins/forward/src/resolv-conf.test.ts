@@ -3,7 +3,8 @@ import { parseResolvConf } from './resolv-conf.js';
 
 describe('parseResolvConf', () => {
   it('reads nameserver lines with their line numbers and ignores the rest', () => {
-    const text = '# c\n; c\n\nsearch a b\nnameserver 192.0.2.1\n  nameserver   192.0.2.2   # trailing\noptions rotate\nnameserver\n';
+    const text =
+      '# c\n; c\n\nsearch a b\nnameserver 192.0.2.1\n  nameserver   192.0.2.2   # trailing\noptions rotate\nnameserver\n';
     expect(parseResolvConf(text)).toEqual([
       { address: '192.0.2.1', line: 5 },
       { address: '192.0.2.2', line: 6 },

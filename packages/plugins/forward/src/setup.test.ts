@@ -99,7 +99,10 @@ describe('parseForward', () => {
       failoverRcodes: [Rcode.REFUSED],
       sourceAddress: '127.0.0.1',
     });
-    expect(c.upstreams.map((u) => `${u.protocol}:${u.addr}`)).toEqual(['dns:10.0.0.1:53', 'tls:10.0.0.2:853']);
+    expect(c.upstreams.map((u) => `${u.protocol}:${u.addr}`)).toEqual([
+      'dns:10.0.0.1:53',
+      'tls:10.0.0.2:853',
+    ]);
   });
 
   it('returns one configuration per forward line, in order', () => {
@@ -156,9 +159,17 @@ describe('parseForward', () => {
     ['forward . 10.0.0.1 {\n  except\n}', 2, 'Wrong argument count'],
     ['forward . 10.0.0.1 {\n  doh_method GET\n}', 2, 'DNS-over-HTTPS upstreams are not supported'],
     ['forward . 10.0.0.1 {\n  resolver 10.0.0.53\n}', 2, 'host names are not supported'],
-    ['forward . 10.0.0.1 {\n  expire 30s\n  max_age 10s\n}', 1, 'max_age (10s) must not be less than expire (30s)'],
+    [
+      'forward . 10.0.0.1 {\n  expire 30s\n  max_age 10s\n}',
+      1,
+      'max_age (10s) must not be less than expire (30s)',
+    ],
     ['forward . https://10.0.0.1', 1, 'DNS-over-HTTPS upstreams (https://) are not supported'],
-    ['forward . /nonexistent/resolv.conf', 1, 'not an IP address or file: "/nonexistent/resolv.conf" (ENOENT)'],
+    [
+      'forward . /nonexistent/resolv.conf',
+      1,
+      'not an IP address or file: "/nonexistent/resolv.conf" (ENOENT)',
+    ],
     ['forward . 10.0.0.1:99999', 1, 'invalid port in upstream address: "10.0.0.1:99999"'],
     [
       'forward . tls://10.0.0.1%dns.example {\n  tls_servername other.example\n}',

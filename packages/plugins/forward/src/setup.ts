@@ -79,7 +79,9 @@ function parseStanza(c: Dispenser, ctx: ParseContext): ForwardConfig {
   const zones = zonesOf(fromText);
   if (zones.length === 0) throw c.err(`unable to normalize '${fromText}'`);
   if (zones.length > 1) {
-    ctx.warn?.(`Unsupported CIDR notation: '${fromText}' expands to multiple zones. Using only '${zones[0]}'.`);
+    ctx.warn?.(
+      `Unsupported CIDR notation: '${fromText}' expands to multiple zones. Using only '${zones[0]}'.`,
+    );
   }
   const to = c.remainingArgs();
   if (to.length === 0) throw c.argErr();

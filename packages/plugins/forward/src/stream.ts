@@ -115,7 +115,9 @@ class StreamConn {
   dialTimedOut(): void {
     this.#dialTimer = undefined;
     if (this.connected) return;
-    this.#lastError = new UpstreamTimeoutError(`dial ${this.#network()} ${this.pool.endpoint.addr}: i/o timeout`);
+    this.#lastError = new UpstreamTimeoutError(
+      `dial ${this.#network()} ${this.pool.endpoint.addr}: i/o timeout`,
+    );
     this.socket.destroy();
   }
 
@@ -180,11 +182,16 @@ class StreamConn {
       return new UpstreamError(`read ${network} ${this.#local}->${this.pool.endpoint.addr}: EOF`);
     }
     if (!this.connected) {
-      return new UpstreamError(`dial ${network} ${this.pool.endpoint.addr}: ${socketErrorText(err)}`, { cause: err });
+      return new UpstreamError(`dial ${network} ${this.pool.endpoint.addr}: ${socketErrorText(err)}`, {
+        cause: err,
+      });
     }
-    return new UpstreamError(`read ${network} ${this.#local}->${this.pool.endpoint.addr}: ${socketErrorText(err)}`, {
-      cause: err,
-    });
+    return new UpstreamError(
+      `read ${network} ${this.#local}->${this.pool.endpoint.addr}: ${socketErrorText(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -235,7 +242,9 @@ export class StreamPool {
 
   /** An exchange on a fresh connection that takes the first reply and closes (health checks). */
   oneShot(query: Uint8Array, waiter: ExchangeWaiter, readTimeoutMs: number, dialTimeoutMs: number): void {
-    new StreamConn(this, true, dialTimeoutMs).start(new PendingStream(messageId(query), frame(query), waiter, readTimeoutMs));
+    new StreamConn(this, true, dialTimeoutMs).start(
+      new PendingStream(messageId(query), frame(query), waiter, readTimeoutMs),
+    );
   }
 
   /** Closes the idle connections; connections in use close when their query is done. */
@@ -248,7 +257,11 @@ export class StreamPool {
 
   /** Takes back a connection whose query was answered. */
   release(conn: StreamConn): void {
-    if (this.#stopped || conn.closed || (this.settings.maxIdle > 0 && this.#idle.length >= this.settings.maxIdle)) {
+    if (
+      this.#stopped ||
+      conn.closed ||
+      (this.settings.maxIdle > 0 && this.#idle.length >= this.settings.maxIdle)
+    ) {
       conn.socket.destroy();
       return;
     }

@@ -49,6 +49,7 @@ class UdpChannel {
   uses = 0;
   /** performance.now() of the last query. */
   lastUsed = performance.now();
+  readonly created = this.lastUsed;
   #local = '?';
 
   constructor(
@@ -71,9 +72,15 @@ class UdpChannel {
     return this.#closed;
   }
 
-  /** Whether this socket may take another query. */
-  usable(now: number, expireMs: number): boolean {
-    return !this.#retired && !this.#closed && this.uses < ROTATE_AFTER && now - this.lastUsed <= expireMs;
+  /** Whether this socket may take another query, given `expire` and `max_age` (0: none). */
+  usable(now: number, expireMs: number, maxAgeMs: number): boolean {
+    return (
+      !this.#retired &&
+      !this.#closed &&
+      this.uses < ROTATE_AFTER &&
+      now - this.lastUsed <= expireMs &&
+      (maxAgeMs === 0 || now - this.created <= maxAgeMs)
+    );
   }
 
   send(query: Uint8Array, waiter: ExchangeWaiter, timeoutMs: number): void {
@@ -92,9 +99,7 @@ class UdpChannel {
   timedOut(p: PendingUdp): void {
     if (this.#pending.get(p.id) !== p) return;
     this.#settle(p);
-    p.waiter.failed(
-      new UpstreamTimeoutError(`read udp ${this.#local}->${this.endpoint.addr}: i/o timeout`),
-    );
+    p.waiter.failed(new UpstreamTimeoutError(`read udp ${this.#local}->${this.endpoint.addr}: i/o timeout`));
   }
 
   /** No new queries; the socket closes once the ones in flight are settled. */
@@ -139,9 +144,12 @@ class UdpChannel {
    * fails now instead of waiting out its timeout; all went to the same unreachable place.
    */
   #error(err: Error): void {
-    const failure = new UpstreamError(`read udp ${this.#local}->${this.endpoint.addr}: ${socketErrorText(err)}`, {
-      cause: err,
-    });
+    const failure = new UpstreamError(
+      `read udp ${this.#local}->${this.endpoint.addr}: ${socketErrorText(err)}`,
+      {
+        cause: err,
+      },
+    );
     const waiting = [...this.#pending.values()];
     this.#retired = true;
     for (const p of waiting) this.#settle(p);
@@ -183,12 +191,14 @@ export class UdpPool {
     readonly stats: UpstreamStats,
     /** Idle time after which the socket is closed: the `expire` option. */
     readonly expireMs: number,
+    /** Age after which the socket is replaced however busy: `max_age` (0: never). */
+    readonly maxAgeMs: number,
   ) {}
 
   /** Sends `query` (its ID is overwritten) and reports to `waiter`. */
   exchange(query: Uint8Array, waiter: ExchangeWaiter, timeoutMs: number): void {
     let ch = this.#current;
-    if (ch !== undefined && !ch.usable(performance.now(), this.expireMs)) {
+    if (ch !== undefined && !ch.usable(performance.now(), this.expireMs, this.maxAgeMs)) {
       ch.retire();
       ch = undefined;
     }
@@ -228,7 +238,7 @@ export class UdpPool {
 
   #sweep(): void {
     const ch = this.#current;
-    if (ch === undefined || ch.usable(performance.now(), this.expireMs)) return;
+    if (ch === undefined || ch.usable(performance.now(), this.expireMs, this.maxAgeMs)) return;
     ch.retire();
     this.#current = undefined;
     clearInterval(this.#sweeper);

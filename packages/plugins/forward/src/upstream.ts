@@ -53,7 +53,11 @@ export class Upstream {
       localAddress: settings.sourceAddress,
     };
     this.#readTimeoutMs = settings.readTimeoutMs;
-    const poolSettings = { expireMs: settings.expireMs, maxAgeMs: settings.maxAgeMs, maxIdle: settings.maxIdleConns };
+    const poolSettings = {
+      expireMs: settings.expireMs,
+      maxAgeMs: settings.maxAgeMs,
+      maxIdle: settings.maxIdleConns,
+    };
     if (address.protocol === 'tls') {
       const servername = settings.tlsServerName ?? address.serverName;
       const tls: ConnectionOptions = { ...settings.tls };
@@ -61,7 +65,7 @@ export class Upstream {
       this.#stream = new StreamPool(endpoint, 'tls', { ...poolSettings, tls }, this.stats);
       this.#checkOverUdp = false;
     } else {
-      this.#udp = new UdpPool(endpoint, this.stats, settings.expireMs);
+      this.#udp = new UdpPool(endpoint, this.stats, settings.expireMs, settings.maxAgeMs);
       this.#stream = new StreamPool(endpoint, 'tcp', poolSettings, this.stats);
       this.#checkOverUdp = !settings.healthCheckOverTcp;
     }
@@ -105,7 +109,8 @@ export class Upstream {
 
   /** One health check exchange, on a socket of its own. */
   probe(query: Uint8Array, waiter: ExchangeWaiter): void {
-    if (this.#checkOverUdp && this.#udp !== undefined) this.#udp.oneShot(query, waiter, HEALTH_READ_TIMEOUT_MS);
+    if (this.#checkOverUdp && this.#udp !== undefined)
+      this.#udp.oneShot(query, waiter, HEALTH_READ_TIMEOUT_MS);
     else this.#stream.oneShot(query, waiter, HEALTH_READ_TIMEOUT_MS, HEALTH_DIAL_TIMEOUT_MS);
   }
 

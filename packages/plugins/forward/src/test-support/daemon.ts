@@ -32,7 +32,10 @@ export async function startDaemon(opts: {
   probe: { port: number; name: string; type: string };
   timeoutMs?: number;
 }): Promise<Daemon> {
-  const child: ChildProcess = spawn(opts.command, opts.args, { cwd: opts.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(opts.command, opts.args, {
+    cwd: opts.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d) => (out += String(d)));
   child.stderr?.on('data', (d) => (out += String(d)));

@@ -103,7 +103,8 @@ export class ScriptedUpstream {
           throw e;
         }
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || opts.port !== undefined || attempt >= 5) throw e;
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || opts.port !== undefined || attempt >= 5)
+          throw e;
       }
     }
   }
@@ -182,7 +183,12 @@ export class ScriptedUpstream {
           socket.destroy();
           return;
         }
-        this.received.push({ msg, transport: 'tcp', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
+        this.received.push({
+          msg,
+          transport: 'tcp',
+          address: socket.remoteAddress ?? '',
+          port: socket.remotePort ?? 0,
+        });
         const action = actionOf(this.script(msg, 'tcp', ++nth));
         if (action.kind === 'drop') return;
         if (action.kind === 'close') {

@@ -70,5 +70,10 @@ export async function startUnbound(opts: { tls?: boolean } = {}): Promise<Unboun
     args: ['-d', '-c', join(dir, 'unbound.conf')],
     probe: { port, name: 'www.example.net', type: 'A' },
   });
-  return Object.assign(d, { port, addr: `127.0.0.1:${port}`, tlsPort: pki === undefined ? undefined : tlsPort, pki });
+  return Object.assign(d, {
+    port,
+    addr: `127.0.0.1:${port}`,
+    tlsPort: pki === undefined ? undefined : tlsPort,
+    pki,
+  });
 }
