@@ -30,9 +30,10 @@ describe('compareSerials (RFC 1982)', () => {
 
   it('is antisymmetric wherever it is defined', () => {
     fc.assert(
-      fc.property(fc.nat(0xffffffff), fc.nat(0xffffffff), (x, y) => {
+      fc.property(fc.nat(0xffffffff), fc.nat(0xffffffff), fc.boolean(), (x, other, same) => {
+        const y = same ? x : other;
         if ((x - y) >>> 0 === 0x80000000) return;
-        expect(Math.sign(compareSerials(x, y))).toBe(-Math.sign(compareSerials(y, x)));
+        expect(Math.sign(compareSerials(x, y)) + Math.sign(compareSerials(y, x))).toBe(0);
       }),
     );
   });

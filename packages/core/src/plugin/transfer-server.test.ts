@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLog, type LogCapture } from '../log.js';
 import { startServer } from '../server/instance.js';
 import type { ServerInstance } from '../server/types.js';
-import { TcpTestClient, frame, udpExchange } from '../server/test-support/client.js';
-import { Flag, Rcode } from '../wire/constants.js';
+import { TcpTestClient, frame, udpExchange, udpExchangeRaw } from '../server/test-support/client.js';
+import { Flag, Opcode, Rcode } from '../wire/constants.js';
 import { encodeMessage } from '../wire/encode.js';
 import { getRcode } from '../wire/header.js';
 import type { ResourceRecord } from '../wire/types.js';
@@ -17,10 +17,13 @@ import { definePlugin } from './define.js';
 import { nextOrFailure } from './handler.js';
 import { serveTransfer, isTransferQuery } from './transfer.js';
 import { TransferError, querySoa, transferIn, transferQuery } from './transfer-in.js';
+import { notifyMessage } from './notify.js';
 import { MemoryTransferer, hosts, ns, soa, txt } from './test-support/transfer.js';
 
 const Z = 'example.org.';
 let zones: MemoryTransferer;
+/** Queries that reached the xfr handler. */
+let served = 0;
 
 /** `xfr TO...`: serves the zones of `zones`: SOA queries, and transfers to TO. */
 const xfrPlugin = definePlugin({
@@ -31,6 +34,7 @@ const xfrPlugin = definePlugin({
     c.addHandler((next) => ({
       name: 'xfr',
       serveDNS(req, w) {
+        served++;
         if (isTransferQuery(req)) {
           const r = serveTransfer(req, w, zones, { acl, plugin: 'xfr' });
           if (r !== undefined) return r;
@@ -149,6 +153,17 @@ describe('zone transfers through the server', () => {
     const err = await transferIn('other.org.', peer()).catch((e: unknown) => e);
     // No server block for other.org.: the server refuses.
     expect((err as TransferError).rcode).toBe(Rcode.REFUSED);
+  });
+
+  it('drops NOTIFY answers that reach it instead of serving them as queries', async () => {
+    zones.set(Z, 1, []);
+    await start('*');
+    served = 0;
+    const answer = notifyMessage(Z, 77);
+    answer.flags |= Flag.QR;
+    expect((answer.flags >> 11) & 0xf).toBe(Opcode.NOTIFY);
+    expect(await udpExchangeRaw(port, encodeMessage(answer), '127.0.0.1', 300)).toBeUndefined();
+    expect(served).toBe(0);
   });
 
   it('queries the SOA', async () => {
