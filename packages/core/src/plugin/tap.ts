@@ -47,6 +47,7 @@ export interface MessageTap {
   tapForwarder(exchange: ForwarderExchange): void;
 }
 
-export function isMessageTap(h: unknown): h is MessageTap {
+/** Generic so that `handlers().filter(isMessageTap)` is typed as taps. */
+export function isMessageTap<T>(h: T): h is T & MessageTap {
   return typeof (h as Partial<MessageTap> | undefined)?.tapForwarder === 'function';
 }

@@ -1,0 +1,379 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { defineCounter, defineGauge, type Counter, type Gauge, type Logger } from '@tsdns/core';
+import {
+  ControlType,
+  DNSTAP_CONTENT_TYPE,
+  FrameStreamError,
+  FrameStreamParser,
+  encodeControl,
+  type Frame,
+} from './framestream.js';
+
+/** Where a dnstap collector listens. */
+export type DnstapEndpoint =
+  | { readonly kind: 'unix'; readonly path: string }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'tls'; readonly host: string; readonly port: number; readonly skipVerify: boolean };
+
+export interface DnstapOutputOptions {
+  readonly endpoint: DnstapEndpoint;
+  /** Frames held while the collector is away or slow; past it new frames are dropped. */
+  readonly queueLimit: number;
+  /** Bytes the socket may hold unsent before frames wait in the queue instead. */
+  readonly writeBufferBytes: number;
+  /** Limit on connecting plus the Frame Streams handshake, and on waiting for FINISH. */
+  readonly timeoutMs?: number;
+  /** First wait before reconnecting; it doubles after each failure up to reconnectMaxMs. */
+  readonly reconnectMinMs?: number;
+  readonly reconnectMaxMs?: number;
+  /** How often a count of dropped frames is logged (when there were any). */
+  readonly dropReportMs?: number;
+  readonly log: Logger;
+}
+
+/** CoreDNS's dnstap: 4 s to connect, retry every 10 s, drops reported every 10 s. */
+const DEFAULT_TIMEOUT_MS = 4000;
+const DEFAULT_RECONNECT_MIN_MS = 100;
+const DEFAULT_RECONNECT_MAX_MS = 10_000;
+const DEFAULT_DROP_REPORT_MS = 10_000;
+/** Frames are handed to the socket in batches of about this many bytes. */
+const BATCH_BYTES = 64 * 1024;
+
+/**
+ * Metrics of every dnstap output, by endpoint (CoreDNS has none for dnstap; the names follow
+ * its scheme). A series is shared by the outputs of successive server instances to the same
+ * endpoint, so counts carry on across reloads.
+ */
+const SENT = defineCounter({
+  name: 'coredns_dnstap_sent_total',
+  help: 'Counter of dnstap messages handed to the collector connection.',
+  labelNames: ['endpoint'],
+});
+const DROPPED = defineCounter({
+  name: 'coredns_dnstap_dropped_total',
+  help: 'Counter of dnstap messages dropped because the queue was full or no connection took them.',
+  labelNames: ['endpoint'],
+});
+const QUEUED = defineGauge({
+  name: 'coredns_dnstap_queue_length',
+  help: 'Number of dnstap messages waiting for the collector connection.',
+  labelNames: ['endpoint'],
+});
+
+type State = 'idle' | 'connecting' | 'handshake' | 'started' | 'closing' | 'closed';
+
+const READY = encodeControl(ControlType.READY, [DNSTAP_CONTENT_TYPE]);
+const START = encodeControl(ControlType.START, [DNSTAP_CONTENT_TYPE]);
+const STOP = encodeControl(ControlType.STOP);
+
+export function formatEndpoint(e: DnstapEndpoint): string {
+  if (e.kind === 'unix') return `unix://${e.path}`;
+  const host = e.host.includes(':') ? `[${e.host}]` : e.host;
+  return `${e.kind}://${host}:${e.port}`;
+}
+
+/**
+ * One outgoing dnstap connection (CoreDNS's dio): a bounded queue of encoded frames in front
+ * of a Frame Streams writer on a Unix, TCP or TLS socket.
+ *
+ * Taking a frame is synchronous and never waits: when the queue is full the frame is dropped
+ * and counted. Frames leave in batches, once per turn of the event loop, while the socket
+ * holds less than `writeBufferBytes`; a slow collector fills the socket, then the queue,
+ * then frames are dropped, and queries are never held up. When the connection fails or the
+ * collector goes away, frames wait in the queue and the output reconnects with a doubling
+ * back-off, starting the handshake anew.
+ */
+export class DnstapOutput {
+  /** Frames handed to the socket. */
+  sent = 0;
+  /** Frames dropped because the queue was full. */
+  dropped = 0;
+  /** Handshakes completed (the first connection and every reconnection). */
+  connects = 0;
+
+  readonly #opts: DnstapOutputOptions;
+  readonly #timeoutMs: number;
+  readonly #sentMetric: Counter;
+  readonly #droppedMetric: Counter;
+  readonly #queuedMetric: Gauge;
+  readonly #ring: (Uint8Array | undefined)[];
+  #head = 0;
+  #count = 0;
+  #state: State = 'idle';
+  #socket: Socket | undefined;
+  #parser: FrameStreamParser | undefined;
+  #flushScheduled = false;
+  #waitingDrain = false;
+  #backoffMs: number;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #handshakeTimer: NodeJS.Timeout | undefined;
+  #dropTimer: NodeJS.Timeout | undefined;
+  #droppedReported = 0;
+  /** Whether the last connection attempt failed (so the next failure is not logged again). */
+  #failing = false;
+  #onFinish: (() => void) | undefined;
+  readonly #flushNow = (): void => this.#flush();
+
+  constructor(opts: DnstapOutputOptions) {
+    this.#opts = opts;
+    this.#timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#backoffMs = opts.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS;
+    this.#ring = new Array<Uint8Array | undefined>(opts.queueLimit);
+    const endpoint = formatEndpoint(opts.endpoint);
+    this.#sentMetric = SENT.labels(endpoint);
+    this.#droppedMetric = DROPPED.labels(endpoint);
+    this.#queuedMetric = QUEUED.labels(endpoint);
+  }
+
+  get endpoint(): DnstapEndpoint {
+    return this.#opts.endpoint;
+  }
+
+  /** Frames waiting in the queue. */
+  get queued(): number {
+    return this.#count;
+  }
+
+  /** Whether the handshake is done and frames flow. */
+  get connected(): boolean {
+    return this.#state === 'started';
+  }
+
+  /** Starts connecting; frames taken before the connection is up wait in the queue. */
+  start(): void {
+    if (this.#state !== 'idle' || this.#reconnectTimer !== undefined) return;
+    const every = this.#opts.dropReportMs ?? DEFAULT_DROP_REPORT_MS;
+    this.#dropTimer = setInterval(() => this.#reportDrops(), every);
+    this.#dropTimer.unref();
+    this.#connect();
+  }
+
+  /** Takes one sealed data frame (see sealDataFrame). Never blocks; drops when full. */
+  enqueue(frame: Uint8Array): void {
+    const ring = this.#ring;
+    if (this.#count === ring.length || this.#state === 'closed') {
+      this.dropped++;
+      this.#droppedMetric.value++;
+      return;
+    }
+    let tail = this.#head + this.#count;
+    if (tail >= ring.length) tail -= ring.length;
+    ring[tail] = frame;
+    this.#count++;
+    this.#queuedMetric.value++;
+    if (!this.#flushScheduled && !this.#waitingDrain && this.#state === 'started') {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushNow);
+    }
+  }
+
+  /**
+   * Sends what is queued, then STOP, waits for the collector's FINISH (at most the timeout)
+   * and closes. Frames still queued when no connection is up are dropped and counted.
+   */
+  async close(): Promise<void> {
+    if (this.#state === 'closed' || this.#state === 'closing') return;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    clearInterval(this.#dropTimer);
+    const socket = this.#socket;
+    const started = this.#state === 'started';
+    this.#state = 'closing';
+    if (socket === undefined || !started) {
+      socket?.destroy();
+      this.#finishClose();
+      return;
+    }
+    // Everything queued goes to the socket now: the queue bounds it.
+    while (this.#count > 0) this.#writeBatch(socket, Number.POSITIVE_INFINITY);
+    const finished = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.#timeoutMs);
+      timer.unref();
+      this.#onFinish = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      socket.once('close', this.#onFinish);
+    });
+    socket.write(STOP);
+    await finished;
+    socket.destroy();
+    this.#finishClose();
+  }
+
+  #finishClose(): void {
+    this.#socket = undefined;
+    this.#state = 'closed';
+    this.dropped += this.#count;
+    this.#droppedMetric.value += this.#count;
+    this.#queuedMetric.value -= this.#count;
+    this.#ring.fill(undefined);
+    this.#count = 0;
+    this.#reportDrops();
+  }
+
+  #reportDrops(): void {
+    const n = this.dropped - this.#droppedReported;
+    if (n === 0) return;
+    this.#droppedReported = this.dropped;
+    this.#opts.log.warning(`Dropped dnstap messages: ${n}`);
+  }
+
+  #connect(): void {
+    this.#reconnectTimer = undefined;
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    this.#state = 'connecting';
+    const e = this.#opts.endpoint;
+    let socket: Socket;
+    if (e.kind === 'unix') {
+      socket = netConnect({ path: e.path }, () => this.#handshake(socket));
+    } else if (e.kind === 'tcp') {
+      socket = netConnect({ host: e.host, port: e.port }, () => this.#handshake(socket));
+    } else {
+      socket = tlsConnect(
+        { host: e.host, port: e.port, rejectUnauthorized: !e.skipVerify, servername: serverName(e.host) },
+        () => this.#handshake(socket),
+      );
+    }
+    this.#socket = socket;
+    this.#handshakeTimer = setTimeout(() => {
+      socket.destroy(new Error(`no Frame Streams handshake within ${this.#timeoutMs} ms`));
+    }, this.#timeoutMs);
+    this.#handshakeTimer.unref();
+    socket.on('data', (chunk: Buffer) => this.#received(socket, chunk));
+    socket.on('error', (err) => this.#failed(err));
+    socket.on('close', () => this.#closed(socket));
+  }
+
+  #handshake(socket: Socket): void {
+    if (this.#socket !== socket || this.#state !== 'connecting') return;
+    this.#state = 'handshake';
+    this.#parser = new FrameStreamParser();
+    socket.write(READY);
+  }
+
+  #received(socket: Socket, chunk: Buffer): void {
+    if (this.#socket !== socket || this.#parser === undefined) return;
+    let frames: Frame[];
+    try {
+      frames = this.#parser.push(chunk);
+    } catch (e) {
+      socket.destroy(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    for (const f of frames) {
+      if (f.kind !== 'control') {
+        socket.destroy(new FrameStreamError('the collector sent a data frame'));
+        return;
+      }
+      if (this.#state === 'handshake') {
+        if (f.type !== ControlType.ACCEPT) {
+          socket.destroy(new FrameStreamError(`expected ACCEPT, the collector sent control frame ${f.type}`));
+          return;
+        }
+        // An ACCEPT without content types accepts anything (Frame Streams' "no content type").
+        if (f.contentTypes.length > 0 && !f.contentTypes.includes(DNSTAP_CONTENT_TYPE)) {
+          socket.destroy(new FrameStreamError(`the collector does not accept ${DNSTAP_CONTENT_TYPE}`));
+          return;
+        }
+        this.#started(socket);
+      } else if (this.#state === 'closing' && f.type === ControlType.FINISH) {
+        this.#onFinish?.();
+      }
+    }
+  }
+
+  #started(socket: Socket): void {
+    clearTimeout(this.#handshakeTimer);
+    socket.write(START);
+    this.#state = 'started';
+    this.connects++;
+    this.#backoffMs = this.#opts.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS;
+    if (this.#failing || this.connects > 1)
+      this.#opts.log.info(`Connected to dnstap endpoint ${formatEndpoint(this.#opts.endpoint)}`);
+    this.#failing = false;
+    this.#waitingDrain = false;
+    this.#flush();
+  }
+
+  #failed(err: Error): void {
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    const where = formatEndpoint(this.#opts.endpoint);
+    if (this.#state === 'started')
+      this.#opts.log.warning(`Connection to dnstap endpoint ${where} lost: ${err.message}`);
+    else if (!this.#failing)
+      this.#opts.log.error(`No connection to dnstap endpoint ${where}: ${err.message}`);
+    this.#failing = this.#state !== 'started';
+  }
+
+  #closed(socket: Socket): void {
+    if (this.#socket !== socket) return;
+    clearTimeout(this.#handshakeTimer);
+    this.#socket = undefined;
+    this.#parser = undefined;
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    // A collector that closes without an error (it stopped) is a lost connection too.
+    if (this.#state === 'started' && !this.#failing) this.#failing = true;
+    this.#state = 'idle';
+    const wait = this.#backoffMs;
+    this.#backoffMs = Math.min(wait * 2, this.#opts.reconnectMaxMs ?? DEFAULT_RECONNECT_MAX_MS);
+    this.#reconnectTimer = setTimeout(() => this.#connect(), wait);
+    this.#reconnectTimer.unref();
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const socket = this.#socket;
+    if (this.#state !== 'started' || socket === undefined || this.#waitingDrain) return;
+    const limit = this.#opts.writeBufferBytes;
+    while (this.#count > 0) {
+      const ok = this.#writeBatch(socket, BATCH_BYTES);
+      if (!ok && socket.writableLength >= limit) {
+        // write() returned false, so 'drain' comes once the socket has sent what it holds.
+        this.#waitingDrain = true;
+        socket.once('drain', () => {
+          if (this.#socket !== socket) return;
+          this.#waitingDrain = false;
+          this.#flush();
+        });
+        return;
+      }
+    }
+  }
+
+  /** Hands the socket one batch of queued frames (about `maxBytes`); returns write()'s result. */
+  #writeBatch(socket: Socket, maxBytes: number): boolean {
+    const ring = this.#ring;
+    const cap = ring.length;
+    let n = 0;
+    let bytes = 0;
+    let i = this.#head;
+    while (n < this.#count && bytes < maxBytes) {
+      bytes += (ring[i] as Uint8Array).length;
+      n++;
+      if (++i === cap) i = 0;
+    }
+    const batch = Buffer.allocUnsafe(bytes);
+    let pos = 0;
+    i = this.#head;
+    for (let k = 0; k < n; k++) {
+      const f = ring[i] as Uint8Array;
+      batch.set(f, pos);
+      pos += f.length;
+      ring[i] = undefined;
+      if (++i === cap) i = 0;
+    }
+    this.#head = i;
+    this.#count -= n;
+    this.sent += n;
+    this.#sentMetric.value += n;
+    this.#queuedMetric.value -= n;
+    return socket.write(batch);
+  }
+}
+
+/** TLS SNI takes host names only; an IP address endpoint sends none. */
+function serverName(host: string): string | undefined {
+  return /^[\d.]+$/.test(host) || host.includes(':') ? undefined : host;
+}
