@@ -1,4 +1,4 @@
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { pluginLogger, type Logger } from '../log.js';
 import { Flag, Opcode, Rcode, rcodeToString } from '../wire/constants.js';
@@ -88,14 +88,14 @@ export function sendNotify(
   return new Promise((resolve) => {
     let sent = 0;
     let timer: NodeJS.Timeout | undefined;
-    let socket: Socket | undefined;
     let done = false;
+    const udp = createSocket(target.host.includes(':') ? 'udp6' : 'udp4');
     const finish = (result: NotifyResult): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      socket?.close();
+      udp.close();
       resolve(result);
     };
     const fail = (reason: string, rcode?: number): void =>
@@ -111,15 +111,8 @@ export function sendNotify(
     }
     signal?.addEventListener('abort', onAbort);
 
-    const isV6 = addressBytes(target.host)?.length === 16 || target.host.includes(':');
-    try {
-      socket = createSocket(isV6 ? 'udp6' : 'udp4');
-    } catch (e) {
-      fail((e as Error).message);
-      return;
-    }
-    socket.on('error', (e) => fail(e.message));
-    socket.on('message', (buf: Buffer, rinfo: RemoteInfo) => {
+    udp.on('error', (e) => fail(e.message));
+    udp.on('message', (buf: Buffer, rinfo: RemoteInfo) => {
       if (rinfo.port !== target.port || !sameAddress(rinfo.address, target.host)) return;
       let msg: Message;
       try {
@@ -140,13 +133,12 @@ export function sendNotify(
         return;
       }
       sent++;
-      socket?.send(bytes, target.port, target.host, (e) => {
+      udp.send(bytes, target.port, target.host, (e) => {
         if (e) fail(e.message);
       });
       timer = setTimeout(transmit, Math.min(firstWait * 2 ** (sent - 1), maxWait));
     };
-    const s = socket;
-    if (options.source !== undefined) s.bind({ port: 0, address: options.source }, transmit);
+    if (options.source !== undefined) udp.bind({ port: 0, address: options.source }, transmit);
     else transmit();
   });
 }
