@@ -1,5 +1,6 @@
 import type { Dispenser } from '../corefile/dispenser.js';
 import type { Handler, HandlerFactory, HandlerWrapper } from './handler.js';
+import type { CorefileSource, InstanceState } from '../server/types.js';
 
 export type LifecycleHook = () => void | Promise<void>;
 
@@ -18,6 +19,31 @@ export interface SiteConfig {
   root: string;
   /** When true, a handler's unexpected exception is not recovered (chapter 8, debug). */
   debug: boolean;
+}
+
+/**
+ * What a plugin sees of the server instance its setup belongs to (one Corefile load):
+ * for plugins that reload the server (reload) or act on how it ends (health's lameduck).
+ */
+export interface InstanceView {
+  /** The Corefile the instance is built from. */
+  readonly corefile: CorefileSource;
+  /**
+   * 'starting' while it is set up and its startup hooks run, 'running' once it serves,
+   * then 'replaced' (by a reload) or 'stopped'. An instance whose start or reload failed
+   * stays 'starting': it never served.
+   */
+  readonly state: InstanceState;
+  /**
+   * Reads the Corefile again from where the server got it (StartOptions.loadCorefile; by
+   * default the file `corefile.filename` names). Rejects when it cannot be read.
+   */
+  loadCorefile(): Promise<CorefileSource>;
+  /**
+   * Gracefully reloads the server with `source` (ServerInstance.reload). Rejects, with
+   * the running instance still serving, when the new Corefile fails.
+   */
+  reload(source: CorefileSource): Promise<void>;
 }
 
 /**
@@ -45,6 +71,8 @@ export interface Controller extends Dispenser {
   readonly corefilePath: string;
   /** This key's server settings, which setup may change (bind, root, debug). */
   readonly config: SiteConfig;
+  /** The server instance being set up. */
+  readonly instance: InstanceView;
 
   /** Adds this plugin's handler to the chain; the server orders handlers by plugin.cfg. */
   addHandler(factory: HandlerFactory): void;

@@ -1,6 +1,7 @@
 import type { Request } from './request.js';
 import type { ResponseWriter } from './writer.js';
 import { Rcode } from '../wire/constants.js';
+import { trackedWriter } from './tracker.js';
 
 /**
  * A link in a server block's plugin chain (CoreDNS's plugin.Handler).
@@ -54,7 +55,8 @@ export class HandlerError extends Error {
 /**
  * Calls the next handler, or fails with SERVFAIL when there is none (CoreDNS's
  * plugin.NextOrFailure). Returns whatever next returns, so a synchronous chain stays
- * synchronous.
+ * synchronous. While a PluginTracker watches the query (the prometheus plugin), next gets
+ * a writer that names it, as CoreDNS's NextOrFailure does (see tracker.ts).
  */
 export function nextOrFailure(
   name: string,
@@ -62,6 +64,6 @@ export function nextOrFailure(
   req: Request,
   w: ResponseWriter,
 ): number | Promise<number> {
-  if (next !== undefined) return next.serveDNS(req, w);
+  if (next !== undefined) return next.serveDNS(req, trackedWriter(req, w, next.name));
   throw new HandlerError(name, `plugin/${name}: no next plugin found`);
 }

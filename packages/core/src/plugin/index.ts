@@ -1,4 +1,4 @@
-export type { Controller, LifecycleHook, SiteConfig } from './controller.js';
+export type { Controller, InstanceView, LifecycleHook, SiteConfig } from './controller.js';
 export { definePlugin, type PluginDefinition } from './define.js';
 export {
   HandlerError,
@@ -9,6 +9,7 @@ export {
   type HandlerWrapper,
 } from './handler.js';
 export { isReadiness, isTransferer, type Readiness, type Transferer } from './interfaces.js';
+export { PluginWriter, trackedWriter, type PluginTracker } from './tracker.js';
 export { isMessageTap, type ForwarderExchange, type MessageTap } from './tap.js';
 export type { ResponseWriter, Transport } from './writer.js';
 export {

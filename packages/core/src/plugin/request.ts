@@ -5,6 +5,7 @@ import { createOpt, getOpt } from '../wire/edns.js';
 import { setRcode } from '../wire/header.js';
 import type { ResponseWriter, Transport } from './writer.js';
 import { upstreamLookup, type ChainResolver } from './upstream.js';
+import type { PluginTracker } from './tracker.js';
 
 /** RFC 1035: the largest UDP message without EDNS, and the floor of any advertised size. */
 export const MIN_UDP_SIZE = 512;
@@ -46,6 +47,15 @@ export class Request {
   resolver: ChainResolver | undefined = undefined;
   /** 0 for a client's query; one more for each upstream lookup it is nested in. */
   depth = 0;
+  /**
+   * The listener the query came in on, as CoreDNS names it (`dns://:53`,
+   * `dns://127.0.0.1:1053`): the `server` label of metrics. Set by the server.
+   */
+  server = '';
+  /** The query's size on the wire in bytes, when it arrived as bytes (set by the server). */
+  wireSize: number | undefined = undefined;
+  /** Watches which plugin writes the response, when someone asks (see tracker.ts). */
+  tracker: PluginTracker | undefined = undefined;
 
   #name: string | undefined;
   #edns: OptRecord | undefined | typeof NOT_YET = NOT_YET;
@@ -217,6 +227,7 @@ export class Request {
     const r = new Request(msg, w, this.zone);
     r.resolver = this.resolver;
     r.depth = this.depth;
+    r.server = this.server;
     return r;
   }
 

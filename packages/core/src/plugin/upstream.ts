@@ -71,5 +71,6 @@ export function upstreamLookup(req: Request, name: string, type: string): Promis
   const inner = new Request(upstreamQuery(req, name, type), w, req.zone);
   inner.resolver = resolver;
   inner.depth = req.depth + 1;
+  inner.server = req.server;
   return resolver.resolve(inner, w);
 }

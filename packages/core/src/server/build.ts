@@ -3,11 +3,17 @@ import { CorefileError } from '../corefile/errors.js';
 import { ZoneOverlapChecker, formatServerAddress, type ServerAddress } from '../corefile/address.js';
 import { parseCorefile, type DirectiveTokens, type ServerBlockConfig } from '../corefile/parser.js';
 import { isBare, onSameLine, type Token } from '../corefile/token.js';
-import type { SiteConfig } from '../plugin/controller.js';
+import type { InstanceView, SiteConfig } from '../plugin/controller.js';
 import type { PluginDefinition } from '../plugin/define.js';
 import type { Handler, HandlerWrapper } from '../plugin/handler.js';
 import { log } from '../log.js';
-import { SetupController, emptyHookSet, type HookSet, type SiteDraft } from './controller.js';
+import {
+  SetupController,
+  emptyHookSet,
+  unstartedInstance,
+  type HookSet,
+  type SiteDraft,
+} from './controller.js';
 import { listenerKey, type ListenAddress } from './listener.js';
 import type { Site } from './router.js';
 import type { CorefileSource } from './types.js';
@@ -31,6 +37,8 @@ export interface BuildOptions {
   readonly plugins: readonly PluginDefinition[];
   readonly defaultPort?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The instance the setups belong to (Controller.instance); by default one that never runs. */
+  readonly instance?: InstanceView;
 }
 
 /** CoreDNS's plugin.ErrOnce text. */
@@ -74,6 +82,7 @@ export async function buildConfig(source: CorefileSource, options: BuildOptions)
 
   const hooks = emptyHookSet();
   const shared = new Map<string, unknown>();
+  const instance = options.instance ?? unstartedInstance(source);
   for (const plugin of plugins) {
     for (let b = 0; b < blocks.length; b++) {
       const block = blocks[b];
@@ -93,6 +102,7 @@ export async function buildConfig(source: CorefileSource, options: BuildOptions)
           site: drafts[b][k],
           hooks,
           shared,
+          instance,
         });
         try {
           await plugin.setup(c);

@@ -1,6 +1,8 @@
 import { Dispenser } from '../corefile/dispenser.js';
 import type { Token } from '../corefile/token.js';
-import type { Controller, LifecycleHook, SiteConfig } from '../plugin/controller.js';
+import type { Controller, InstanceView, LifecycleHook, SiteConfig } from '../plugin/controller.js';
+import { readCorefileFile } from './corefile-file.js';
+import type { CorefileSource } from './types.js';
 import type { Handler, HandlerFactory, HandlerWrapper } from '../plugin/handler.js';
 
 export type HookKind =
@@ -47,6 +49,18 @@ export interface ControllerContext {
   readonly site: SiteDraft;
   readonly hooks: HookSet;
   readonly shared: Map<string, unknown>;
+  /** The instance being set up; by default one that never runs (a build outside a server). */
+  readonly instance?: InstanceView;
+}
+
+/** The view of an instance for a build outside a server: it never runs and cannot reload. */
+export function unstartedInstance(source: CorefileSource): InstanceView {
+  return {
+    corefile: source,
+    state: 'starting',
+    loadCorefile: () => readCorefileFile(source.filename),
+    reload: () => Promise.reject(new Error('no running server to reload')),
+  };
 }
 
 /**
@@ -61,6 +75,7 @@ export class SetupController extends Dispenser implements Controller {
   readonly zones: readonly string[];
   readonly corefilePath: string;
   readonly config: SiteConfig;
+  readonly instance: InstanceView;
   readonly #ctx: ControllerContext;
 
   constructor(ctx: ControllerContext) {
@@ -73,6 +88,7 @@ export class SetupController extends Dispenser implements Controller {
     this.zones = ctx.zones;
     this.corefilePath = ctx.corefilePath;
     this.config = ctx.site.config;
+    this.instance = ctx.instance ?? unstartedInstance({ text: '', filename: ctx.corefilePath });
   }
 
   get zone(): string {

@@ -4,6 +4,7 @@ import { decodeMessage, HEADER_LENGTH } from '../wire/decode.js';
 import { HandlerError, wasWritten } from '../plugin/handler.js';
 import { Request } from '../plugin/request.js';
 import { log } from '../log.js';
+import { DROPPED_ZONE, familyLabel, panics, protoLabel, qtypeLabel, reportQuery } from '../metrics/dns.js';
 import type { Router, Site } from './router.js';
 import type { ServerWriter } from './writer.js';
 
@@ -53,6 +54,8 @@ export function dispatch(
 
   const req = new Request(msg, w);
   req.resolver = router;
+  req.server = router.address;
+  req.wireSize = buf.length;
   w.req = req;
   const opcode = (flags & OPCODE_MASK) >> 11;
   if (opcode !== Opcode.QUERY && opcode !== Opcode.NOTIFY) {
@@ -70,13 +73,13 @@ export function dispatch(
   }
 
   if (!router.anyClass && req.qclass !== 'IN') {
-    w.write(req.reply(Rcode.REFUSED));
+    refuse(req, w);
     return undefined;
   }
 
   const site = router.route(req.name, req.qtype);
   if (site === undefined || site.chain === undefined) {
-    w.write(req.reply(Rcode.REFUSED));
+    refuse(req, w);
     return undefined;
   }
   req.zone = site.config.zone;
@@ -117,8 +120,31 @@ function chainFailed(router: Router, site: Site, req: Request, w: ServerWriter, 
     return;
   }
   if (site.config.debug) throw e;
+  panics.labels().inc();
   log.error(`Recovered from panic in server: "${router.address}" ${errorText(e)}`);
   if (!w.written) w.write(req.reply(Rcode.SERVFAIL));
+}
+
+/**
+ * REFUSED for a query no chain takes, counted as CoreDNS's errorAndMetricsFunc counts it:
+ * under the zone "dropped", whether or not any block has the prometheus plugin.
+ */
+function refuse(req: Request, w: ServerWriter): void {
+  const sent = w.write(req.reply(Rcode.REFUSED));
+  reportQuery({
+    server: req.server,
+    zone: DROPPED_ZONE,
+    view: '',
+    proto: protoLabel(req.transport),
+    family: familyLabel(req.family),
+    type: qtypeLabel(req.qtype),
+    do: req.do,
+    requestSize: req.wireSize ?? 0,
+    responseSize: sent,
+    rcode: 'REFUSED',
+    plugin: '',
+    durationSeconds: 0,
+  });
 }
 
 /** One line, like CoreDNS's `%v` of the recovered value. */

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { banner, log, pluginLogger, setDebugLogging, setQuiet } from '../log.js';
 import { buildConfig, type BuiltConfig, type ListenerPlan } from './build.js';
+import { readCorefileFile } from './corefile-file.js';
+import type { InstanceView } from '../plugin/controller.js';
 import type { HookKind, RegisteredHook } from './controller.js';
 import { InflightTracker } from './inflight.js';
 import { DnsListener, ListenError, type ListenerOptions } from './listener.js';
@@ -41,8 +43,39 @@ class Lifecycle {
     return run;
   }
 
-  build(source: CorefileSource): Promise<BuiltConfig> {
-    return buildConfig(source, this.options);
+  build(source: CorefileSource, instance: InstanceView): Promise<BuiltConfig> {
+    return buildConfig(source, { ...this.options, instance });
+  }
+
+  loadCorefile(current: CorefileSource): Promise<CorefileSource> {
+    const load = this.options.loadCorefile;
+    return load === undefined ? readCorefileFile(current.filename) : load();
+  }
+}
+
+/**
+ * Controller.instance: the instance as its plugins see it. It exists before the instance
+ * (setup runs first), which is attached once built.
+ */
+class InstanceHandle implements InstanceView {
+  instance: Instance | undefined;
+
+  constructor(
+    readonly corefile: CorefileSource,
+    private readonly life: Lifecycle,
+  ) {}
+
+  get state(): InstanceState {
+    return this.instance?.state ?? 'starting';
+  }
+
+  loadCorefile(): Promise<CorefileSource> {
+    return this.life.loadCorefile(this.corefile);
+  }
+
+  async reload(source: CorefileSource): Promise<void> {
+    if (this.instance === undefined) throw new Error('cannot reload: the server is starting');
+    await this.instance.reload(source);
   }
 }
 
@@ -55,8 +88,10 @@ class Lifecycle {
 export async function startServer(source: CorefileSource, options: StartOptions): Promise<ServerInstance> {
   if (options.quiet !== undefined) setQuiet(options.quiet);
   const life = new Lifecycle(options);
-  const built = await life.build(source);
+  const handle = new InstanceHandle(source, life);
+  const built = await life.build(source, handle);
   const inst = new Instance(life, source, 0, built);
+  handle.instance = inst;
   let startupRan = false;
   const bound: DnsListener[] = [];
   try {
@@ -204,8 +239,10 @@ class Instance implements ServerInstance {
     const released: DnsListener[] = [];
     try {
       await runHooks(this.hooks('restart'));
-      const built = await this.life.build(source);
+      const handle = new InstanceHandle(source, this.life);
+      const built = await this.life.build(source, handle);
       next = new Instance(this.life, source, this.generation + 1, built);
+      handle.instance = next;
       await runHooks(built.hooks.startup);
       const existing = new Map(this.#listeners.map((l) => [l.key, l]));
       for (const plan of built.listeners.values()) {

@@ -22,6 +22,11 @@ export interface StartOptions {
   readonly graceTimeoutMs?: number;
   /** TCP settings shared by every DNS-over-TCP listener. */
   readonly tcp?: TcpOptions;
+  /**
+   * Reads the Corefile again, for plugins that reload when it changes (reload); default:
+   * the file the source's `filename` names, relative to the working directory.
+   */
+  readonly loadCorefile?: () => Promise<CorefileSource>;
 }
 
 export interface TcpOptions {
