@@ -27,6 +27,7 @@ export {
   type DigResult,
   type ToolRun,
 } from './tools.js';
+export { kdigTransfer, type XfrRecord, type XfrResult } from './xfr.js';
 export { startTestServer, type TestCorefile, type TestServer, type TestServerOptions } from './server.js';
 export {
   Exposition,
