@@ -14,9 +14,8 @@ import {
   getRcode,
   type Message,
 } from '@tsdns/core';
-import { freePorts, hasTool, startTestServer, type TestServer } from '@tsdns/testing';
+import { freePorts, hasTool, kdigTransfer as xfr, startTestServer, type TestServer } from '@tsdns/testing';
 import auto from './index.js';
-import { xfr } from './test-support/xfr.js';
 
 const base = mkdtempSync(join(tmpdir(), 'tsdns-auto-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
