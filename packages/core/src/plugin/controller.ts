@@ -1,5 +1,5 @@
 import type { Dispenser } from '../corefile/dispenser.js';
-import type { Handler, HandlerFactory, HandlerWrapper } from './handler.js';
+import type { Handler, HandlerFactory } from './handler.js';
 import type { CorefileSource, InstanceState } from '../server/types.js';
 
 export type LifecycleHook = () => void | Promise<void>;
@@ -84,15 +84,6 @@ export interface Controller extends Dispenser {
    * during setup it returns an empty list.
    */
   handlers(): readonly Handler[];
-
-  /**
-   * Puts `wrap` around every handler that comes after this plugin in this key's chain, as
-   * its predecessor sees it: for plugins that observe each hop of a query (trace). The
-   * wrapper is called once per handler while the chain is built; what it returns must
-   * pass the call on to the handler it was given. handlers() keeps listing the handlers
-   * themselves, so interfaces such as Readiness are still found on them.
-   */
-  wrapHandlersAfter(wrap: HandlerWrapper): void;
 
   /** Table 9-1 of the book: each is called in the documented order, awaited in turn. */
   onFirstStartup(fn: LifecycleHook): void;

@@ -22,7 +22,7 @@ function controllerAt(line: string): SetupController {
     serverBlockKeys: ['.'],
     serverBlockKeyIndex: 0,
     zones: ['.'],
-    site: { config, factories: new Map(), handlers: [], wrappers: [] },
+    site: { config, factories: new Map(), handlers: [] },
     hooks: emptyHookSet(),
     shared: new Map(),
   });

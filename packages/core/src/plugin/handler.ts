@@ -21,9 +21,6 @@ export interface Handler {
 /** Wraps the rest of the chain: given the next handler, returns this plugin's handler. */
 export type HandlerFactory = (next: Handler | undefined) => Handler;
 
-/** Returns a handler standing in for `handler` that passes every call on to it (see Controller.wrapHandlersAfter). */
-export type HandlerWrapper = (handler: Handler) => Handler;
-
 /**
  * CoreDNS's plugin.ClientWrite: SERVFAIL, REFUSED, FORMERR and NOTIMP mean the handler wrote
  * nothing and its caller (ultimately the server) must write the error response; any other
@@ -56,7 +53,8 @@ export class HandlerError extends Error {
  * Calls the next handler, or fails with SERVFAIL when there is none (CoreDNS's
  * plugin.NextOrFailure). Returns whatever next returns, so a synchronous chain stays
  * synchronous. While a PluginTracker watches the query (the prometheus plugin), next gets
- * a writer that names it, as CoreDNS's NextOrFailure does (see tracker.ts).
+ * a writer that names it, as CoreDNS's NextOrFailure does (see tracker.ts). While a
+ * HopObserver watches the query (trace), it makes the call (see hop.ts).
  */
 export function nextOrFailure(
   name: string,
@@ -64,6 +62,10 @@ export function nextOrFailure(
   req: Request,
   w: ResponseWriter,
 ): number | Promise<number> {
-  if (next !== undefined) return next.serveDNS(req, trackedWriter(req, w, next.name));
+  if (next !== undefined) {
+    const hops = req.hops;
+    const nw = trackedWriter(req, w, next.name);
+    return hops === undefined ? next.serveDNS(req, nw) : hops.hop(next, req, nw);
+  }
   throw new HandlerError(name, `plugin/${name}: no next plugin found`);
 }

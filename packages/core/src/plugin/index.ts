@@ -1,13 +1,7 @@
 export type { Controller, InstanceView, LifecycleHook, SiteConfig } from './controller.js';
 export { definePlugin, type PluginDefinition } from './define.js';
-export {
-  HandlerError,
-  nextOrFailure,
-  wasWritten,
-  type Handler,
-  type HandlerFactory,
-  type HandlerWrapper,
-} from './handler.js';
+export { HandlerError, nextOrFailure, wasWritten, type Handler, type HandlerFactory } from './handler.js';
+export type { HopObserver } from './hop.js';
 export { isReadiness, isTransferer, type Readiness, type Transferer } from './interfaces.js';
 export { PluginWriter, trackedWriter, type PluginTracker } from './tracker.js';
 export { isMessageTap, type ForwarderExchange, type MessageTap } from './tap.js';

@@ -6,6 +6,7 @@ import { setRcode } from '../wire/header.js';
 import type { ResponseWriter, Transport } from './writer.js';
 import { upstreamLookup, type ChainResolver } from './upstream.js';
 import type { PluginTracker } from './tracker.js';
+import type { HopObserver } from './hop.js';
 
 /** RFC 1035: the largest UDP message without EDNS, and the floor of any advertised size. */
 export const MIN_UDP_SIZE = 512;
@@ -56,6 +57,8 @@ export class Request {
   wireSize: number | undefined = undefined;
   /** Watches which plugin writes the response, when someone asks (see tracker.ts). */
   tracker: PluginTracker | undefined = undefined;
+  /** Makes each call to the next plugin, when someone watches the hops (see hop.ts). */
+  hops: HopObserver | undefined = undefined;
 
   #name: string | undefined;
   #edns: OptRecord | undefined | typeof NOT_YET = NOT_YET;

@@ -5,7 +5,7 @@ import { parseCorefile, type DirectiveTokens, type ServerBlockConfig } from '../
 import { isBare, onSameLine, type Token } from '../corefile/token.js';
 import type { InstanceView, SiteConfig } from '../plugin/controller.js';
 import type { PluginDefinition } from '../plugin/define.js';
-import type { Handler, HandlerWrapper } from '../plugin/handler.js';
+import type { Handler } from '../plugin/handler.js';
 import { log } from '../log.js';
 import {
   SetupController,
@@ -75,7 +75,6 @@ export async function buildConfig(source: CorefileSource, options: BuildOptions)
         config: newSiteConfig(a),
         factories: new Map(),
         handlers: [],
-        wrappers: [],
       })),
     );
   }
@@ -193,39 +192,22 @@ function buildSite(
 ): Site {
   let next: Handler | undefined;
   const handlers: Handler[] = [];
-  const wrappers = wrapperPositions(draft, plugins);
   for (let i = plugins.length - 1; i >= 0; i--) {
     const name = plugins[i].name;
     const factories = draft.factories.get(name);
     if (factories === undefined) continue;
     for (let f = factories.length - 1; f >= 0; f--) {
-      let handler: Handler;
       try {
-        handler = factories[f](next);
-        next = handler;
-        // Wrappers of plugins before this one, the earliest outermost.
-        for (let w = wrappers.length - 1; w >= 0; w--)
-          if (wrappers[w].position < i) next = wrappers[w].wrap(next);
+        next = factories[f](next);
       } catch (e) {
         throw pluginError(name, block.directives.get(name) as DirectiveTokens, e);
       }
-      handlers.push(handler);
+      handlers.push(next);
     }
   }
   handlers.reverse();
   draft.handlers = handlers;
   return { config: draft.config, chain: next, handlers, file: at.file, line: at.line };
-}
-
-/** The wrappers setup registered, each with its plugin's position in plugin.cfg order. */
-function wrapperPositions(
-  draft: SiteDraft,
-  plugins: readonly PluginDefinition[],
-): { readonly position: number; readonly wrap: HandlerWrapper }[] {
-  return draft.wrappers.map((w) => ({
-    position: plugins.findIndex((p) => p.name === w.plugin),
-    wrap: w.wrap,
-  }));
 }
 
 /**

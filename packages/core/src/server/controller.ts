@@ -3,7 +3,7 @@ import type { Token } from '../corefile/token.js';
 import type { Controller, InstanceView, LifecycleHook, SiteConfig } from '../plugin/controller.js';
 import { readCorefileFile } from './corefile-file.js';
 import type { CorefileSource } from './types.js';
-import type { Handler, HandlerFactory, HandlerWrapper } from '../plugin/handler.js';
+import type { Handler, HandlerFactory } from '../plugin/handler.js';
 
 export type HookKind =
   | 'firstStartup'
@@ -33,8 +33,6 @@ export interface SiteDraft {
   readonly factories: Map<string, HandlerFactory[]>;
   /** filled once the chain is built */
   handlers: readonly Handler[];
-  /** wrappers for the handlers after a plugin's, with the plugin that asked, in setup order */
-  readonly wrappers: { readonly plugin: string; readonly wrap: HandlerWrapper }[];
 }
 
 /** Where a Controller sits: the block, the key and the instance-wide state. */
@@ -108,10 +106,6 @@ export class SetupController extends Dispenser implements Controller {
 
   handlers(): readonly Handler[] {
     return this.#ctx.site.handlers;
-  }
-
-  wrapHandlersAfter(wrap: HandlerWrapper): void {
-    this.#ctx.site.wrappers.push({ plugin: this.directive, wrap });
   }
 
   onFirstStartup(fn: LifecycleHook): void {
