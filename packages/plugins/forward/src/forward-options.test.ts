@@ -18,7 +18,13 @@ import {
   waitFor,
   type ForwardServer,
 } from './test-support/harness.js';
-import { answerA, replyTo, ScriptedUpstream, type Script } from './test-support/scripted-upstream.js';
+import {
+  answerA,
+  isHealthCheck,
+  replyTo,
+  ScriptedUpstream,
+  type Script,
+} from './test-support/scripted-upstream.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -267,6 +273,27 @@ describe('forward: connection reuse', () => {
     }
     const ports = new Set(up.queries().map((q) => q.port));
     expect(ports.size).toBe(2);
+  });
+});
+
+describe('forward: lifecycle', () => {
+  it("a reload closes the old instance's idle connections and stops its health checks", async () => {
+    // Health checks go unanswered, so a round of checks stays active until stopped.
+    const up = await upstream((q) => (isHealthCheck(q) ? { kind: 'drop' } : answerA(q, '192.0.2.1')));
+    const fwd = await server(`forward . ${up.addr} {\n force_tcp\n}`);
+    await fwd.server.query('a.example.org', 'A');
+    const [old] = fwd.forwards;
+    expect(old.upstreams[0].idleConnections).toBe(1);
+    old.upstreams[0].healthcheck();
+    expect(old.upstreams[0].checking).toBe(true);
+    await fwd.server.reload((ports) => `.:${ports[0]} {\nforward . ${up.addr} {\n force_tcp\n}\n}`);
+    expect(old.upstreams[0].idleConnections).toBe(0);
+    expect(old.upstreams[0].checking).toBe(false);
+    expect(fwd.forwards).toHaveLength(2);
+    expect(answerData(await fwd.server.query('b.example.org', 'A'))).toEqual(['192.0.2.1']);
+    // The pooled connection, the check's own connection, and the new instance's connection.
+    expect(up.tcpAccepts).toBe(3);
+    expect(fwd.forwards[1].upstreams[0].idleConnections).toBe(1);
   });
 });
 

@@ -98,14 +98,8 @@ export class Forward implements Handler {
       query = encodeMessage(req.msg);
     } catch (e) {
       // CoreDNS's ErrInvalidRequest: a query that cannot be packed is a format error.
-      throw new HandlerError(
-        PLUGIN,
-        `proxy: invalid request: ${e instanceof Error ? e.message : String(e)}`,
-        Rcode.FORMERR,
-        {
-          cause: e,
-        },
-      );
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new HandlerError(PLUGIN, `proxy: invalid request: ${reason}`, Rcode.FORMERR, { cause: e });
     }
     this.inflight++;
     const call = new ForwardCall(this, req, w, query, this.#policy.order());
