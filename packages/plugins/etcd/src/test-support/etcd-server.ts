@@ -18,6 +18,9 @@ export interface EtcdTlsFiles {
   ca: string;
   /** Require clients to present a certificate signed by `ca`. */
   clientCertAuth: boolean;
+  /** A client certificate and key for etcdctl (needed with clientCertAuth). */
+  clientCert?: string;
+  clientKey?: string;
 }
 
 export interface EtcdServerOptions {
@@ -133,18 +136,18 @@ export class EtcdServer {
     }
   }
 
-  /** TLS flags for etcdctl: the CA, and the client certificate when one is given. */
-  etcdctlTlsArgs(clientCert?: { cert: string; key: string }): string[] {
+  /** TLS flags for etcdctl: the CA, and the client certificate when there is one. */
+  etcdctlTlsArgs(): string[] {
     const tls = this.options.tls;
     if (tls === undefined) return [];
     const out = ['--cacert', tls.ca];
-    if (clientCert !== undefined) out.push('--cert', clientCert.cert, '--key', clientCert.key);
+    if (tls.clientCert !== undefined && tls.clientKey !== undefined) out.push('--cert', tls.clientCert, '--key', tls.clientKey);
     return out;
   }
 
   /** Runs etcdctl against this server. */
   async etcdctl(args: readonly string[], extra: readonly string[] = []): Promise<string> {
-    const r = await runTool('etcdctl', ['--endpoints', this.endpoint, ...extra, ...args]);
+    const r = await runTool('etcdctl', ['--endpoints', this.endpoint, ...this.etcdctlTlsArgs(), ...extra, ...args]);
     if (r.exitCode !== 0) throw new Error(`etcdctl ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   }
