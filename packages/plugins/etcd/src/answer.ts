@@ -98,7 +98,12 @@ export class Answer {
    * A or AAAA records for `name` (lowercased) owned by `owner`. `seen` holds the CNAME
    * targets of the chain so far. Returns NAME_ERROR when the name has no key.
    */
-  addresses(type: 'A' | 'AAAA', name: string, owner: string, seen: readonly string[]): Part[] | typeof NAME_ERROR {
+  addresses(
+    type: 'A' | 'AAAA',
+    name: string,
+    owner: string,
+    seen: readonly string[],
+  ): Part[] | typeof NAME_ERROR {
     const services = this.apexServices(name, type);
     if (services === NAME_ERROR) return NAME_ERROR;
     const out: Part[] = [];
@@ -163,7 +168,8 @@ export class Answer {
     let next: Part[] | typeof NAME_ERROR;
     try {
       const chain = [...seen, targetKey];
-      next = type === 'TXT' ? this.txt(targetKey, target, chain) : this.addresses(type, targetKey, target, chain);
+      next =
+        type === 'TXT' ? this.txt(targetKey, target, chain) : this.addresses(type, targetKey, target, chain);
     } catch (e) {
       // CoreDNS drops a CNAME whose target cannot be read, without failing the query.
       if (e instanceof LookupError) return;
@@ -224,7 +230,8 @@ export class Answer {
         if (!seenBefore(dup, `${nameKey(target)} ${s.port}`)) {
           this.answer.push(record(owner, 'SRV', ttl, { priority: s.priority, weight, port: s.port, target }));
         }
-        if (!seenBefore(dup, `${nameKey(target)} @${s.host}`)) this.extra.push(record(target, s.hostType, ttl, s.address));
+        if (!seenBefore(dup, `${nameKey(target)} @${s.host}`))
+          this.extra.push(record(target, s.hostType, ttl, s.address));
       }
     }
     return undefined;
@@ -248,7 +255,8 @@ export class Answer {
         if (!seenBefore(dup, `${nameKey(exchange)} ${s.priority}`)) {
           this.answer.push(record(owner, 'MX', ttl, { preference: s.priority, exchange }));
         }
-        if (!seenBefore(dup, `${nameKey(exchange)} @${s.host}`)) this.extra.push(record(exchange, s.hostType, ttl, s.address));
+        if (!seenBefore(dup, `${nameKey(exchange)} @${s.host}`))
+          this.extra.push(record(exchange, s.hostType, ttl, s.address));
       }
     }
     return undefined;
@@ -260,7 +268,10 @@ export class Answer {
     if (looked.has(key)) return;
     looked.add(key);
     if (!isSubdomain(key, this.zone)) {
-      this.extra.push(new UpstreamPart(undefined, target, 'A', false), new UpstreamPart(undefined, target, 'AAAA', true));
+      this.extra.push(
+        new UpstreamPart(undefined, target, 'A', false),
+        new UpstreamPart(undefined, target, 'AAAA', true),
+      );
       this.pending = true;
       return;
     }
@@ -332,12 +343,17 @@ function requireTarget(s: Service, target: string | undefined): string {
 
 /** The (stripped) name of an address host's key: the SRV, MX or NS target SkyDNS makes for it. */
 function keyTarget(s: Service): string {
-  if (s.strippedKeyDomain === undefined) throw new LookupError(`${s.key}: the key does not map to a domain name`);
+  if (s.strippedKeyDomain === undefined)
+    throw new LookupError(`${s.key}: the key does not map to a domain name`);
   return s.strippedKeyDomain;
 }
 
 /** Flattens parts, running the pending lookups through the chain (in parallel). */
-export async function resolveParts(parts: readonly Part[], req: Request, answer: Answer): Promise<ResourceRecord[]> {
+export async function resolveParts(
+  parts: readonly Part[],
+  req: Request,
+  answer: Answer,
+): Promise<ResourceRecord[]> {
   const resolved = await Promise.all(parts.map((p) => resolvePart(p, req, answer)));
   return resolved.flat();
 }

@@ -36,7 +36,9 @@ const ENDPOINT = /^(?:(https?):\/\/)?(\[[0-9A-Fa-f:.]+\]|[^/:@\s[\]]+):(\d{1,5})
 export function parseEndpoint(text: string): Endpoint {
   const m = ENDPOINT.exec(text);
   if (m === null || Number(m[3]) > 65535 || Number(m[3]) === 0) {
-    throw new EndpointError(`invalid endpoint '${text}': want http://HOST:PORT, https://HOST:PORT or HOST:PORT`);
+    throw new EndpointError(
+      `invalid endpoint '${text}': want http://HOST:PORT, https://HOST:PORT or HOST:PORT`,
+    );
   }
   return { text, scheme: m[1] as 'http' | 'https' | undefined, address: `${m[2]}:${m[3]}` };
 }

@@ -115,12 +115,17 @@ function plugin(over: Parameters<typeof settings>[1] = {}, source = new FakeSour
   return new Etcd(settings(zones, over), source, new NextHandler());
 }
 
-async function check(name: string, type: string, want: { rcode?: number; answer?: string[]; extra?: string[]; ns?: string[] }) {
+async function check(
+  name: string,
+  type: string,
+  want: { rcode?: number; answer?: string[]; extra?: string[]; ns?: string[] },
+) {
   const { reply } = await serve(plugin(), name, type);
   expect(reply.flags & 0xf, `${name} ${type} rcode`).toBe(want.rcode ?? 0);
   expect(reply.flags & 0x0400, 'AA').toBe(0x0400);
   expect(lines(reply.answers), `${name} ${type} answer`).toEqual([...(want.answer ?? [])].sort());
-  if (want.extra !== undefined) expect(lines(reply.additionals), `${name} ${type} extra`).toEqual([...want.extra].sort());
+  if (want.extra !== undefined)
+    expect(lines(reply.additionals), `${name} ${type} extra`).toEqual([...want.extra].sort());
   if (want.ns !== undefined) expect(reply.authorities.map((r) => `${r.name} ${r.type}`)).toEqual(want.ns);
 }
 
@@ -142,12 +147,21 @@ describe('Etcd answers as CoreDNS does', () => {
   });
 
   it('A and AAAA from address hosts; every address below a name', async () => {
-    await check('a.server1.prod.region1.skydns.test.', 'A', { answer: ['a.server1.prod.region1.skydns.test. 300 A 10.0.0.1'] });
-    await check('b.server6.prod.region1.skydns.test.', 'AAAA', { answer: ['b.server6.prod.region1.skydns.test. 300 AAAA ::1'] });
-    await check('server1.prod.region1.skydns.test.', 'A', {
-      answer: ['server1.prod.region1.skydns.test. 300 A 10.0.0.1', 'server1.prod.region1.skydns.test. 300 A 10.0.0.2'],
+    await check('a.server1.prod.region1.skydns.test.', 'A', {
+      answer: ['a.server1.prod.region1.skydns.test. 300 A 10.0.0.1'],
     });
-    await check('multiport.http.skydns.test.', 'A', { answer: ['multiport.http.skydns.test. 300 A 10.11.11.10'] });
+    await check('b.server6.prod.region1.skydns.test.', 'AAAA', {
+      answer: ['b.server6.prod.region1.skydns.test. 300 AAAA ::1'],
+    });
+    await check('server1.prod.region1.skydns.test.', 'A', {
+      answer: [
+        'server1.prod.region1.skydns.test. 300 A 10.0.0.1',
+        'server1.prod.region1.skydns.test. 300 A 10.0.0.2',
+      ],
+    });
+    await check('multiport.http.skydns.test.', 'A', {
+      answer: ['multiport.http.skydns.test. 300 A 10.11.11.10'],
+    });
   });
 
   it('SRV for an address host targets the key name and adds the address', async () => {
@@ -159,7 +173,9 @@ describe('Etcd answers as CoreDNS does', () => {
       answer: ['targetstrip.skydns.test. 300 SRV 10 100 8080 targetstrip.skydns.test.'],
       extra: ['targetstrip.skydns.test. 300 A 10.0.0.1'],
     });
-    await check('priority.skydns.test.', 'SRV', { answer: ['priority.skydns.test. 300 SRV 333 100 8080 priority.server1.'] });
+    await check('priority.skydns.test.', 'SRV', {
+      answer: ['priority.skydns.test. 300 SRV 333 100 8080 priority.server1.'],
+    });
   });
 
   it('SRV weights are shares of the weights of a priority', async () => {
@@ -195,7 +211,9 @@ describe('Etcd answers as CoreDNS does', () => {
       'b.server6.prod.region1.skydns.test. 300 AAAA ::1',
     ]);
     const any = await serve(plugin(), 'prod.any.skydns.test.', 'SRV');
-    expect(lines(any.reply.answers)).toEqual(lines(reply.answers).map((l) => l.replace('prod.*.', 'prod.any.')));
+    expect(lines(any.reply.answers)).toEqual(
+      lines(reply.answers).map((l) => l.replace('prod.*.', 'prod.any.')),
+    );
     const star = await serve(plugin(), '*.region1.skydns.test.', 'SRV');
     expect(star.reply.answers).toHaveLength(8);
     expect(lines(star.reply.answers)[0]).toBe('*.region1.skydns.test. 300 SRV 10 12 0 sub.server1.');
@@ -226,15 +244,20 @@ describe('Etcd answers as CoreDNS does', () => {
     });
   });
 
-  it('CNAME queries read the name\'s own key', async () => {
-    await check('region2.skydns.test.', 'CNAME', { answer: ['region2.skydns.test. 300 CNAME mainendpoint.region2.skydns.test.'] });
+  it("CNAME queries read the name's own key", async () => {
+    await check('region2.skydns.test.', 'CNAME', {
+      answer: ['region2.skydns.test. 300 CNAME mainendpoint.region2.skydns.test.'],
+    });
     // A text-only service has no host: no CNAME, NODATA.
     await check('endpoint.region3.skydns.test.', 'CNAME', { ns: SOA });
   });
 
   it('TXT from text, split into strings of 255 bytes; NODATA for a name without text', async () => {
     await check('txt.server1.prod.region1.skydns.test.', 'TXT', {
-      answer: ['txt.server1.prod.region1.skydns.test. 300 TXT "moretext"', 'txt.server1.prod.region1.skydns.test. 300 TXT "sometext"'],
+      answer: [
+        'txt.server1.prod.region1.skydns.test. 300 TXT "moretext"',
+        'txt.server1.prod.region1.skydns.test. 300 TXT "sometext"',
+      ],
     });
     const { reply } = await serve(plugin(), 'large600.skydns.test.', 'TXT');
     const data = (reply.answers[0] as { data: Uint8Array[] }).data;
@@ -249,11 +272,17 @@ describe('Etcd answers as CoreDNS does', () => {
       extra: ['a.ipaddr.skydns.test. 300 A 172.16.1.1', 'mx.skydns.test. 300 CNAME a.ipaddr.skydns.test.'],
     });
     await check('mx2.skydns.test.', 'MX', {
-      answer: ['mx2.skydns.test. 300 MX 10 a.ipaddr.skydns.test.', 'mx2.skydns.test. 300 MX 10 b.ipaddr.skydns.test.'],
+      answer: [
+        'mx2.skydns.test. 300 MX 10 a.ipaddr.skydns.test.',
+        'mx2.skydns.test. 300 MX 10 b.ipaddr.skydns.test.',
+      ],
       extra: ['a.ipaddr.skydns.test. 300 A 172.16.1.1', 'b.ipaddr.skydns.test. 300 A 172.16.1.2'],
     });
     await check('mx3.skydns.test.', 'MX', {
-      answer: ['mx3.skydns.test. 300 MX 20 a.ipaddr.skydns.test.', 'mx3.skydns.test. 300 MX 30 a.ipaddr.skydns.test.'],
+      answer: [
+        'mx3.skydns.test. 300 MX 20 a.ipaddr.skydns.test.',
+        'mx3.skydns.test. 300 MX 30 a.ipaddr.skydns.test.',
+      ],
       extra: ['a.ipaddr.skydns.test. 300 A 172.16.1.1'],
     });
     // An address host: the exchange is the key's name (after targetstrip), its address the glue.
@@ -271,12 +300,23 @@ describe('Etcd answers as CoreDNS does', () => {
       name: 'skydns.test.',
       type: 'SOA',
       ttl: 30,
-      data: { mname: 'ns.dns.skydns.test.', rname: 'hostmaster.skydns.test.', refresh: 7200, retry: 1800, expire: 86400, minimum: 30 },
+      data: {
+        mname: 'ns.dns.skydns.test.',
+        rname: 'hostmaster.skydns.test.',
+        refresh: 7200,
+        retry: 1800,
+        expire: 86400,
+        minimum: 30,
+      },
     });
     const serial = (reply.answers[0] as { data: { serial: number } }).data.serial;
     expect(Math.abs(serial - Date.now() / 1000)).toBeLessThan(5);
     await check('skydns.test.', 'NS', {
-      answer: ['skydns.test. 300 NS a.ns.dns.skydns.test.', 'skydns.test. 300 NS b.ns.dns.skydns.test.', 'skydns.test. 300 NS c.ns.dns.skydns.test.'],
+      answer: [
+        'skydns.test. 300 NS a.ns.dns.skydns.test.',
+        'skydns.test. 300 NS b.ns.dns.skydns.test.',
+        'skydns.test. 300 NS c.ns.dns.skydns.test.',
+      ],
       extra: [
         'a.ns.dns.skydns.test. 300 A 10.0.0.2',
         'b.ns.dns.skydns.test. 300 A 10.0.0.3',
@@ -286,28 +326,47 @@ describe('Etcd answers as CoreDNS does', () => {
     });
     await check('a.skydns.test.', 'NS', { rcode: 3, ns: SOA });
     await check('ns.dns.skydns.test.', 'A', {
-      answer: ['ns.dns.skydns.test. 300 A 10.0.0.2', 'ns.dns.skydns.test. 300 A 10.0.0.3', 'ns.dns.skydns.test. 300 A 10.0.0.4', 'ns.dns.skydns.test. 300 A 10.0.0.5'],
+      answer: [
+        'ns.dns.skydns.test. 300 A 10.0.0.2',
+        'ns.dns.skydns.test. 300 A 10.0.0.3',
+        'ns.dns.skydns.test. 300 A 10.0.0.4',
+        'ns.dns.skydns.test. 300 A 10.0.0.5',
+      ],
     });
-    await check('skydns_extra.test.', 'SOA', { answer: [expect.stringMatching(/^skydns_extra\.test\. 30 SOA /) as unknown as string] });
+    await check('skydns_extra.test.', 'SOA', {
+      answer: [expect.stringMatching(/^skydns_extra\.test\. 30 SOA /) as unknown as string],
+    });
   });
 
   it('the apex answers A/AAAA from apex.dns, else from the whole zone', async () => {
-    await check('skydns_zonea.test.', 'A', { answer: ['skydns_zonea.test. 300 A 10.0.0.2', 'skydns_zonea.test. 300 A 10.0.0.3'] });
+    await check('skydns_zonea.test.', 'A', {
+      answer: ['skydns_zonea.test. 300 A 10.0.0.2', 'skydns_zonea.test. 300 A 10.0.0.3'],
+    });
     await check('skydns_zoneb.test.', 'A', { answer: ['skydns_zoneb.test. 300 A 10.0.0.4'] });
-    await check('skydns_zonec.test.', 'A', { answer: ['skydns_zonec.test. 300 A 10.0.0.4', 'skydns_zonec.test. 300 A 10.0.0.5'] });
+    await check('skydns_zonec.test.', 'A', {
+      answer: ['skydns_zonec.test. 300 A 10.0.0.4', 'skydns_zonec.test. 300 A 10.0.0.5'],
+    });
     await check('skydns_zoned.test.', 'A', { answer: ['skydns_zoned.test. 300 A 10.0.0.4'] });
     await check('skydns_zoned.test.', 'AAAA', { answer: ['skydns_zoned.test. 300 AAAA 2003::8:1'] });
   });
 
   it('PTR from the reversed address key', async () => {
-    await check('1.0.0.10.in-addr.arpa.', 'PTR', { answer: ['1.0.0.10.in-addr.arpa. 300 PTR reverse.example.com.'] });
+    await check('1.0.0.10.in-addr.arpa.', 'PTR', {
+      answer: ['1.0.0.10.in-addr.arpa. 300 PTR reverse.example.com.'],
+    });
   });
 
   it('groups: the shallowest keys pick the group', async () => {
-    await check('dom.skydns.test.', 'A', { answer: ['dom.skydns.test. 300 A 127.0.0.1', 'dom.skydns.test. 300 A 127.0.0.2'] });
-    await check('dom2.skydns.test.', 'A', { answer: ['dom2.skydns.test. 300 A 127.0.0.1', 'dom2.skydns.test. 300 A 127.0.0.2'] });
+    await check('dom.skydns.test.', 'A', {
+      answer: ['dom.skydns.test. 300 A 127.0.0.1', 'dom.skydns.test. 300 A 127.0.0.2'],
+    });
+    await check('dom2.skydns.test.', 'A', {
+      answer: ['dom2.skydns.test. 300 A 127.0.0.1', 'dom2.skydns.test. 300 A 127.0.0.2'],
+    });
     await check('dom1.skydns.test.', 'A', { answer: ['dom1.skydns.test. 300 A 127.0.0.1'] });
-    await check('dom3.skydns.test.', 'TXT', { answer: ['dom3.skydns.test. 300 TXT "bar"', 'dom3.skydns.test. 300 TXT "foo"'] });
+    await check('dom3.skydns.test.', 'TXT', {
+      answer: ['dom3.skydns.test. 300 TXT "bar"', 'dom3.skydns.test. 300 TXT "foo"'],
+    });
   });
 
   it('TTLs: the service, the lease (clamped to min-lease-ttl), the smaller of both, or 300', async () => {
@@ -370,7 +429,11 @@ describe('Etcd failures and fallthrough', () => {
   it('fallthrough passes NXDOMAIN, and an unreachable etcd, to the next plugin', async () => {
     const source = new FakeSource(storeOf(services));
     const next = new NextHandler();
-    const h = new Etcd(settings(zones, { fallthrough: Fallthrough.fromArgs([]) as Fallthrough }), source, next);
+    const h = new Etcd(
+      settings(zones, { fallthrough: Fallthrough.fromArgs([]) as Fallthrough }),
+      source,
+      next,
+    );
     const w = new CaptureWriter();
     h.serveDNS(new Request(query('doesnotexist.skydns.test.', 'A'), w), w);
     expect(next.calls).toBe(1);
@@ -407,12 +470,17 @@ describe('Etcd failures and fallthrough', () => {
 
   it('answers synchronously when nothing needs a lookup through the chain', () => {
     const w = new CaptureWriter();
-    expect(typeof plugin().serveDNS(new Request(query('server1.prod.region1.skydns.test.', 'A'), w), w)).toBe('number');
+    expect(typeof plugin().serveDNS(new Request(query('server1.prod.region1.skydns.test.', 'A'), w), w)).toBe(
+      'number',
+    );
   });
 });
 
 describe('Etcd: targets outside the zone go through the server chain', () => {
-  function chainAnswering(answers: Record<string, Message['answers']>): { resolver: ChainResolver; asked: string[] } {
+  function chainAnswering(answers: Record<string, Message['answers']>): {
+    resolver: ChainResolver;
+    asked: string[];
+  } {
     const asked: string[] = [];
     const resolver: ChainResolver = {
       resolve(req) {
@@ -427,7 +495,9 @@ describe('Etcd: targets outside the zone go through the server chain', () => {
 
   it('a CNAME to an outside name is followed by the answer for that name', async () => {
     const { resolver, asked } = chainAnswering({
-      'www.example.net. A': [{ name: 'www.example.net.', type: 'A', class: 'IN', ttl: 60, data: '192.0.2.80' }],
+      'www.example.net. A': [
+        { name: 'www.example.net.', type: 'A', class: 'IN', ttl: 60, data: '192.0.2.80' },
+      ],
     });
     const w0 = new CaptureWriter();
     const req = new Request(query('ext.skydns.test.', 'A'), w0);
@@ -436,9 +506,17 @@ describe('Etcd: targets outside the zone go through the server chain', () => {
     expect(result).toBeInstanceOf(Promise);
     await result;
     const w = new CaptureWriter();
-    const { reply } = await serve(plugin(), '', '', Object.assign(new Request(query('ext.skydns.test.', 'A'), w), { resolver }));
+    const { reply } = await serve(
+      plugin(),
+      '',
+      '',
+      Object.assign(new Request(query('ext.skydns.test.', 'A'), w), { resolver }),
+    );
     expect(asked).toEqual(['www.example.net. A', 'www.example.net. A']);
-    expect(lines(reply.answers)).toEqual(['ext.skydns.test. 300 CNAME www.example.net.', 'www.example.net. 60 A 192.0.2.80']);
+    expect(lines(reply.answers)).toEqual([
+      'ext.skydns.test. 300 CNAME www.example.net.',
+      'www.example.net. 60 A 192.0.2.80',
+    ]);
   });
 
   it('SRV targets outside the zone get A and AAAA glue from the chain, CNAMEs once', async () => {
@@ -453,7 +531,12 @@ describe('Etcd: targets outside the zone go through the server chain', () => {
       ],
     });
     const w = new CaptureWriter();
-    const { reply } = await serve(plugin(), '', '', Object.assign(new Request(query('extsrv.skydns.test.', 'SRV'), w), { resolver }));
+    const { reply } = await serve(
+      plugin(),
+      '',
+      '',
+      Object.assign(new Request(query('extsrv.skydns.test.', 'SRV'), w), { resolver }),
+    );
     expect(lines(reply.answers)).toEqual(['extsrv.skydns.test. 300 SRV 10 100 443 www.example.net.']);
     expect(lines(reply.additionals)).toEqual([
       'web.example.net. 60 A 192.0.2.80',

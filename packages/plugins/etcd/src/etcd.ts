@@ -46,7 +46,9 @@ export interface EtcdSettings {
   readonly maxLeaseTtl: number;
 }
 
-type Built = { answer: readonly Part[]; extra: readonly Part[]; pending: Answer | undefined } | typeof NAME_ERROR;
+type Built =
+  | { answer: readonly Part[]; extra: readonly Part[]; pending: Answer | undefined }
+  | typeof NAME_ERROR;
 
 /**
  * The etcd plugin's handler (CoreDNS's Etcd.ServeDNS): SkyDNS service discovery answered
@@ -99,7 +101,8 @@ export class Etcd implements Handler, Readiness, Backend {
     if (zone === undefined) return nextOrFailure(this.name, this.next, req, w);
     const qtype = req.qtype;
     // The SOA needs nothing from etcd (CoreDNS answers it whatever etcd's state).
-    if (qtype === 'SOA' && name === zone) return this.#write(req, w, zone, Rcode.NOERROR, [soaRecord(zone)], []);
+    if (qtype === 'SOA' && name === zone)
+      return this.#write(req, w, zone, Rcode.NOERROR, [soaRecord(zone)], []);
 
     if (!this.source.live) {
       if (this.settings.fallthrough.through(name)) return nextOrFailure(this.name, this.next, req, w);
@@ -124,7 +127,14 @@ export class Etcd implements Handler, Readiness, Backend {
     const pending = built.pending;
     // Without pending lookups the parts are all records (see Answer.pending).
     if (pending === undefined) {
-      return this.#write(req, w, zone, Rcode.NOERROR, built.answer as ResourceRecord[], built.extra as ResourceRecord[]);
+      return this.#write(
+        req,
+        w,
+        zone,
+        Rcode.NOERROR,
+        built.answer as ResourceRecord[],
+        built.extra as ResourceRecord[],
+      );
     }
     return this.#finish(req, w, built.answer, built.extra, pending, zone);
   }

@@ -44,7 +44,9 @@ describe('LeaseTtls', () => {
   });
 
   it('a failed or expired answer means unknown', async () => {
-    const leases = new LeaseTtls((id) => (id === '1' ? Promise.reject(new Error('down')) : Promise.resolve(-1)));
+    const leases = new LeaseTtls((id) =>
+      id === '1' ? Promise.reject(new Error('down')) : Promise.resolve(-1),
+    );
     leases.retain('1');
     leases.retain('2');
     await tick();

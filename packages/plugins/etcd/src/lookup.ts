@@ -23,7 +23,13 @@ export class LookupError extends Error {
  * host, except that TXT queries also take text-only services. The result is grouped
  * (see group.ts). Throws LookupError for an undecodable value among the keys read.
  */
-export function findServices(store: KeyStore, prefix: string, name: string, exact: boolean, qtype: string): Services {
+export function findServices(
+  store: KeyStore,
+  prefix: string,
+  name: string,
+  exact: boolean,
+  qtype: string,
+): Services {
   const { key, wildcard } = keyOfName(name, prefix);
   let from: number;
   let to: number;

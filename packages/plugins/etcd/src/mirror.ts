@@ -148,7 +148,9 @@ export class EtcdMirror {
         // One line per change of state, not one per retry while etcd stays away.
         if (wasLive || text !== this.#lastError) {
           this.options.logger.error(
-            wasLive ? `lost etcd, answering SERVFAIL until it is back: ${text}` : `cannot sync with etcd: ${text}`,
+            wasLive
+              ? `lost etcd, answering SERVFAIL until it is back: ${text}`
+              : `cannot sync with etcd: ${text}`,
           );
         }
         this.#lastError = text;
@@ -180,7 +182,8 @@ export class EtcdMirror {
     this.#live = true;
     this.#synced = true;
     this.#lastError = '';
-    if (recovered) this.options.logger.info(`synced with etcd again: ${store.size} keys at revision ${revision}`);
+    if (recovered)
+      this.options.logger.info(`synced with etcd again: ${store.size} keys at revision ${revision}`);
     for (const done of this.#syncWaiters.splice(0)) done();
 
     const failed = new Promise<void>((_, reject) => {
@@ -262,7 +265,10 @@ export class EtcdMirror {
     // A cancel waits for etcd to confirm; an etcd that stopped answering must not hold it up.
     await Promise.all(
       watchers.map((w) =>
-        Promise.race([w.cancel().catch(() => undefined), new Promise<void>((r) => setTimeout(r, CANCEL_WAIT_MS).unref())]),
+        Promise.race([
+          w.cancel().catch(() => undefined),
+          new Promise<void>((r) => setTimeout(r, CANCEL_WAIT_MS).unref()),
+        ]),
       ),
     );
   }

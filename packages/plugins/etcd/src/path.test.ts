@@ -10,7 +10,7 @@ import {
 } from './path.js';
 
 describe('SkyDNS keys', () => {
-  it('reverses the labels under the prefix (the book\'s example)', () => {
+  it("reverses the labels under the prefix (the book's example)", () => {
     expect(keyOfName('users.services.example.com.', '/skydns')).toEqual({
       key: '/skydns/com/example/services/users',
       wildcard: false,
@@ -18,7 +18,7 @@ describe('SkyDNS keys', () => {
     expect(keyOfName('.', '/skydns')).toEqual({ key: '/skydns', wildcard: false });
   });
 
-  it('normalises the configured path as CoreDNS\'s path.Join does', () => {
+  it("normalises the configured path as CoreDNS's path.Join does", () => {
     expect(normalizePrefix('skydns')).toBe('/skydns');
     expect(normalizePrefix('/skydns/')).toBe('/skydns');
     expect(normalizePrefix('//a//b/')).toBe('/a/b');
@@ -28,9 +28,22 @@ describe('SkyDNS keys', () => {
   });
 
   it('stops the key at the wildcard label nearest the root', () => {
-    expect(keyOfName('a.*.b.skydns.test.', '/skydns')).toEqual({ key: '/skydns/test/skydns/b', wildcard: true });
-    expect(keyOfName('prod.any.skydns.test.', '/skydns')).toEqual({ key: '/skydns/test/skydns', wildcard: true });
-    expect(segmentsOfName('prod.*.skydns.test.', '/skydns')).toEqual(['', 'skydns', 'test', 'skydns', '*', 'prod']);
+    expect(keyOfName('a.*.b.skydns.test.', '/skydns')).toEqual({
+      key: '/skydns/test/skydns/b',
+      wildcard: true,
+    });
+    expect(keyOfName('prod.any.skydns.test.', '/skydns')).toEqual({
+      key: '/skydns/test/skydns',
+      wildcard: true,
+    });
+    expect(segmentsOfName('prod.*.skydns.test.', '/skydns')).toEqual([
+      '',
+      'skydns',
+      'test',
+      'skydns',
+      '*',
+      'prod',
+    ]);
   });
 
   it('matches keys against wildcard segments', () => {

@@ -41,12 +41,16 @@ describe.skipIf(!hasEtcd || !hasEtcdctl)('etcd with authentication', () => {
   });
 
   it('reads etcd with the credentials', async () => {
-    expect(lines((await dns.query('secure.skydns.test.', 'A')).answers)).toEqual(['secure.skydns.test. 300 A 10.9.0.1']);
+    expect(lines((await dns.query('secure.skydns.test.', 'A')).answers)).toEqual([
+      'secure.skydns.test. 300 A 10.9.0.1',
+    ]);
   });
 
   it('without valid credentials etcd cannot be read: SERVFAIL, and the reason in the log', async () => {
     expect(rcodeOf(await dns.query('other.test.', 'A'))).toBe(SERVFAIL);
-    expect(dns.logs.some((l) => l.startsWith('[ERROR] plugin/etcd: cannot sync with etcd:') && /auth/i.test(l))).toBe(true);
+    expect(
+      dns.logs.some((l) => l.startsWith('[ERROR] plugin/etcd: cannot sync with etcd:') && /auth/i.test(l)),
+    ).toBe(true);
   });
 });
 
@@ -58,11 +62,26 @@ async function openssl(args: string[]): Promise<void> {
 }
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, in `dir`. */
-async function makeCertificates(dir: string): Promise<Record<'ca' | 'cert' | 'key' | 'clientCert' | 'clientKey', string>> {
+async function makeCertificates(
+  dir: string,
+): Promise<Record<'ca' | 'cert' | 'key' | 'clientCert' | 'clientKey', string>> {
   const f = (name: string): string => join(dir, name);
-  const key = (out: string): Promise<void> => openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', out]);
+  const key = (out: string): Promise<void> =>
+    openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', out]);
   await key(f('ca.key'));
-  await openssl(['req', '-x509', '-new', '-key', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=tsdns test CA']);
+  await openssl([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=tsdns test CA',
+  ]);
   for (const [name, cn, usage, san] of [
     ['server', '127.0.0.1', 'serverAuth,clientAuth', 'IP:127.0.0.1'],
     ['client', 'root', 'clientAuth', 'DNS:client.test'],
@@ -71,8 +90,21 @@ async function makeCertificates(dir: string): Promise<Record<'ca' | 'cert' | 'ke
     await openssl(['req', '-new', '-key', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', `/CN=${cn}`]);
     writeFileSync(f(`${name}.ext`), `subjectAltName=${san}\nextendedKeyUsage=${usage}\n`);
     await openssl([
-      'x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
-      '-out', f(`${name}.pem`), '-days', '2', '-extfile', f(`${name}.ext`),
+      'x509',
+      '-req',
+      '-in',
+      f(`${name}.csr`),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      f(`${name}.pem`),
+      '-days',
+      '2',
+      '-extfile',
+      f(`${name}.ext`),
     ]);
   }
   return {
@@ -93,7 +125,14 @@ describe.skipIf(!hasEtcd || !hasOpenssl)('etcd over TLS with client certificates
     dir = mkdtempSync(join(tmpdir(), 'tsdns-etcd-tls-'));
     const files = await makeCertificates(dir);
     server = await EtcdServer.start({
-      tls: { cert: files.cert, key: files.key, ca: files.ca, clientCertAuth: true, clientCert: files.clientCert, clientKey: files.clientKey },
+      tls: {
+        cert: files.cert,
+        key: files.key,
+        ca: files.ca,
+        clientCertAuth: true,
+        clientCert: files.clientCert,
+        clientKey: files.clientKey,
+      },
     });
     const client = server.client({
       credentials: {
@@ -124,7 +163,9 @@ describe.skipIf(!hasEtcd || !hasOpenssl)('etcd over TLS with client certificates
   });
 
   it('reads etcd over TLS with a client certificate', async () => {
-    expect(lines((await dns.query('tls.skydns.test.', 'A')).answers)).toEqual(['tls.skydns.test. 300 A 10.10.0.1']);
+    expect(lines((await dns.query('tls.skydns.test.', 'A')).answers)).toEqual([
+      'tls.skydns.test. 300 A 10.10.0.1',
+    ]);
   });
 
   it('a bare host:port endpoint uses TLS when tls is set', async () => {

@@ -2,20 +2,34 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseService, ServiceError, stripLabels, type Service } from './service.js';
 
-const enc = (v: unknown): Uint8Array => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
+const enc = (v: unknown): Uint8Array =>
+  new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 const parse = (v: unknown, key = '/skydns/test/skydns/a/b'): Service => parseService(key, enc(v), '/skydns');
 
 describe('parseService', () => {
-  it('reads the book\'s example message', () => {
-    const s = parse({ host: '192.0.2.10', port: 20020, priority: 10, weight: 20 }, '/skydns/com/example/services/users');
-    expect(s).toMatchObject({ hostType: 'A', address: '192.0.2.10', port: 20020, priority: 10, weight: 20, ttl: 0 });
+  it("reads the book's example message", () => {
+    const s = parse(
+      { host: '192.0.2.10', port: 20020, priority: 10, weight: 20 },
+      '/skydns/com/example/services/users',
+    );
+    expect(s).toMatchObject({
+      hostType: 'A',
+      address: '192.0.2.10',
+      port: 20020,
+      priority: 10,
+      weight: 20,
+      ttl: 0,
+    });
     expect(s.keyDomain).toBe('users.services.example.com.');
   });
 
   it('classifies the host as CoreDNS does', () => {
     expect(parse({ host: '2001:DB8::1' })).toMatchObject({ hostType: 'AAAA', address: '2001:db8::1' });
     expect(parse({ host: '::ffff:10.0.0.1' })).toMatchObject({ hostType: 'A', address: '10.0.0.1' });
-    expect(parse({ host: 'web.example.org' })).toMatchObject({ hostType: 'CNAME', target: 'web.example.org.' });
+    expect(parse({ host: 'web.example.org' })).toMatchObject({
+      hostType: 'CNAME',
+      target: 'web.example.org.',
+    });
     expect(parse({ host: 'web.example.org', text: 'x' })).toMatchObject({ hostType: 'TXT' });
     expect(parse({ text: 'only text' })).toMatchObject({ hostType: 'TXT', host: '', target: undefined });
     expect(parse({ host: 'a..b' }).targetError).toMatch(/neither an address nor a domain name/);

@@ -120,11 +120,13 @@ function readFields(json: unknown): RawService {
     if (kind === undefined || value === null) continue;
     switch (kind) {
       case 'string':
-        if (typeof value !== 'string') throw new ServiceError(`${field}: want a string, got ${jsonType(value)}`);
+        if (typeof value !== 'string')
+          throw new ServiceError(`${field}: want a string, got ${jsonType(value)}`);
         (raw[field] as string) = value;
         break;
       case 'bool':
-        if (typeof value !== 'boolean') throw new ServiceError(`${field}: want true or false, got ${jsonType(value)}`);
+        if (typeof value !== 'boolean')
+          throw new ServiceError(`${field}: want true or false, got ${jsonType(value)}`);
         raw.mail = value;
         break;
       case 'int':
@@ -153,7 +155,9 @@ function classifyAddress(host: string): { type: 'A' | 'AAAA'; address: string } 
   // Go's To4(): an IPv4-mapped IPv6 address is an IPv4 address.
   let mapped = scratch[10] === 0xff && scratch[11] === 0xff;
   for (let i = 0; mapped && i < 10; i++) mapped = scratch[i] === 0;
-  return mapped ? { type: 'A', address: formatIPv4(scratch, 12) } : { type: 'AAAA', address: formatIPv6(scratch, 0) };
+  return mapped
+    ? { type: 'A', address: formatIPv4(scratch, 12) }
+    : { type: 'AAAA', address: formatIPv6(scratch, 0) };
 }
 
 /** Removes the first `count` labels of an absolute name; the name itself when it has too few. */

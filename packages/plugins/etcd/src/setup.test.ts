@@ -4,7 +4,10 @@ import { clientOptions, parseEndpoint, usesTls } from './client.js';
 import { parseEtcd, parseLeaseTtl, type ParsedEtcd } from './setup.js';
 
 function parse(text: string, zones: string[] = ['skydns.local.']): ParsedEtcd {
-  const d = Object.assign(new Dispenser(tokenize(text, 'Corefile'), 'Corefile'), { zones, config: { root: '/tmp' } });
+  const d = Object.assign(new Dispenser(tokenize(text, 'Corefile'), 'Corefile'), {
+    zones,
+    config: { root: '/tmp' },
+  });
   return parseEtcd(d);
 }
 
@@ -19,9 +22,15 @@ function error(text: string): string {
 }
 
 describe('parseEtcd', () => {
-  it('defaults: the block\'s zones, /skydns, the local etcd', () => {
+  it("defaults: the block's zones, /skydns, the local etcd", () => {
     const { config, warnings } = parse('etcd');
-    expect(config).toMatchObject({ zones: ['skydns.local.'], path: '/skydns', prefix: '/skydns', username: '', password: '' });
+    expect(config).toMatchObject({
+      zones: ['skydns.local.'],
+      path: '/skydns',
+      prefix: '/skydns',
+      username: '',
+      password: '',
+    });
     expect(config.endpoints.map((e) => e.address)).toEqual(['localhost:2379']);
     expect(config.fallthrough.zones).toEqual([]);
     expect([config.minLeaseTtl, config.maxLeaseTtl]).toEqual([30, 86400]);
@@ -48,7 +57,7 @@ describe('parseEtcd', () => {
     expect(warnings[1]).toMatch(/^upstream is ignored/);
   });
 
-  it('reads current CoreDNS\'s lease TTL bounds and its no-op debug', () => {
+  it("reads current CoreDNS's lease TTL bounds and its no-op debug", () => {
     const { config } = parse('etcd {\n debug\n min-lease-ttl 1m\n max-lease-ttl 7200\n}');
     expect([config.minLeaseTtl, config.maxLeaseTtl]).toEqual([60, 7200]);
     expect(parseLeaseTtl('2h30m')).toBe(9000);
@@ -58,16 +67,24 @@ describe('parseEtcd', () => {
     expect(() => parseLeaseTtl('5000000000')).toThrow(/too large/);
   });
 
-  it('reports bad options with CoreDNS\'s words and the line', () => {
-    expect(error('etcd {\n endpoints localhost:300\n}')).toBe("Corefile:2 - Error during parsing: unknown property 'endpoints'");
-    expect(error('etcd {\n credentials username\n}')).toMatch(/Corefile:2 .*credentials requires 2 arguments, username and password/);
+  it("reports bad options with CoreDNS's words and the line", () => {
+    expect(error('etcd {\n endpoints localhost:300\n}')).toBe(
+      "Corefile:2 - Error during parsing: unknown property 'endpoints'",
+    );
+    expect(error('etcd {\n credentials username\n}')).toMatch(
+      /Corefile:2 .*credentials requires 2 arguments, username and password/,
+    );
     expect(error('etcd {\n credentials\n}')).toMatch(/Wrong argument count/);
     expect(error('etcd {\n path\n}')).toMatch(/Wrong argument count/);
     expect(error('etcd {\n path /a /b\n}')).toMatch(/Wrong argument count/);
     expect(error('etcd {\n endpoint\n}')).toMatch(/Wrong argument count/);
     expect(error('etcd {\n endpoint ftp://x:1\n}')).toMatch(/invalid endpoint 'ftp:\/\/x:1'/);
-    expect(error('etcd {\n min-lease-ttl soon\n}')).toMatch(/invalid min-lease-ttl value: invalid TTL format/);
-    expect(error('etcd {\n tls /nonexistent/cert.pem /nonexistent/key.pem\n}')).toMatch(/Corefile:2 .*error reading TLS certificate/);
+    expect(error('etcd {\n min-lease-ttl soon\n}')).toMatch(
+      /invalid min-lease-ttl value: invalid TTL format/,
+    );
+    expect(error('etcd {\n tls /nonexistent/cert.pem /nonexistent/key.pem\n}')).toMatch(
+      /Corefile:2 .*error reading TLS certificate/,
+    );
     expect(error('etcd {\n fallthrough not..valid\n}')).toMatch(/fallthrough: invalid zone/);
     expect(error('etcd bad..zone')).toMatch(/invalid zone 'bad..zone'/);
   });
@@ -75,15 +92,25 @@ describe('parseEtcd', () => {
 
 describe('etcd client settings', () => {
   it('parses endpoints', () => {
-    expect(parseEndpoint('http://localhost:2379')).toEqual({ text: 'http://localhost:2379', scheme: 'http', address: 'localhost:2379' });
+    expect(parseEndpoint('http://localhost:2379')).toEqual({
+      text: 'http://localhost:2379',
+      scheme: 'http',
+      address: 'localhost:2379',
+    });
     expect(parseEndpoint('localhost:300').scheme).toBeUndefined();
     expect(parseEndpoint('https://[::1]:2379/').address).toBe('[::1]:2379');
-    for (const bad of ['localhost', 'http://x:0', 'http://x:70000', 'unix:///run/etcd.sock', 'http://user@x:1']) {
+    for (const bad of [
+      'localhost',
+      'http://x:0',
+      'http://x:70000',
+      'unix:///run/etcd.sock',
+      'http://user@x:1',
+    ]) {
       expect(() => parseEndpoint(bad), bad).toThrow(/invalid endpoint/);
     }
   });
 
-  it('decides TLS from the first endpoint as Go\'s clientv3 does', () => {
+  it("decides TLS from the first endpoint as Go's clientv3 does", () => {
     const tls = { minVersion: 'TLSv1.2' as const };
     expect(usesTls({ endpoints: [parseEndpoint('https://a:1')], tls: undefined })).toBe(true);
     expect(usesTls({ endpoints: [parseEndpoint('http://a:1')], tls })).toBe(false);
@@ -94,7 +121,10 @@ describe('etcd client settings', () => {
   it('gives etcd3 credentials only when both are set', () => {
     const base = { endpoints: [parseEndpoint('a:1')], tls: undefined };
     expect(clientOptions({ ...base, username: 'u', password: '' }).auth).toBeUndefined();
-    expect(clientOptions({ ...base, username: 'u', password: 'p' }).auth).toEqual({ username: 'u', password: 'p' });
+    expect(clientOptions({ ...base, username: 'u', password: 'p' }).auth).toEqual({
+      username: 'u',
+      password: 'p',
+    });
     expect(clientOptions({ ...base, username: '', password: '' }).hosts).toEqual(['a:1']);
   });
 });

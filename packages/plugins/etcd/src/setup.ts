@@ -135,7 +135,9 @@ export function parseEtcd(c: EtcdSetupContext): ParsedEtcd {
       }
       case 'upstream':
         c.remainingArgs();
-        warnings.push('upstream is ignored: CNAME targets outside the zones are always resolved through this server');
+        warnings.push(
+          'upstream is ignored: CNAME targets outside the zones are always resolved through this server',
+        );
         break;
       case 'tls':
         try {

@@ -20,7 +20,10 @@ describe('KeyStore', () => {
 
   it('agrees with a sorted map under any sequence of writes', () => {
     const key = fc.stringMatching(/^\/[ab/\-0\xff]{0,5}$/);
-    const op = fc.oneof(key.map((k) => ['set', k] as const), key.map((k) => ['delete', k] as const));
+    const op = fc.oneof(
+      key.map((k) => ['set', k] as const),
+      key.map((k) => ['delete', k] as const),
+    );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), key, (ops, probe) => {
         const s = new KeyStore();

@@ -7,7 +7,9 @@
 import type { Service } from './service.js';
 
 /** A key's decoded value, or why it could not be decoded (reported when a query reads it). */
-export type Entry = { readonly key: string; readonly service: Service; readonly error?: undefined } | InvalidEntry;
+export type Entry =
+  | { readonly key: string; readonly service: Service; readonly error?: undefined }
+  | InvalidEntry;
 
 export interface InvalidEntry {
   readonly key: string;

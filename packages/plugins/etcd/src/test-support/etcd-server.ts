@@ -113,7 +113,14 @@ export class EtcdServer {
 
   async #waitHealthy(): Promise<void> {
     const deadline = Date.now() + 20_000;
-    const args = ['--endpoints', this.endpoint, '--command-timeout=1s', ...this.etcdctlTlsArgs(), 'endpoint', 'health'];
+    const args = [
+      '--endpoints',
+      this.endpoint,
+      '--command-timeout=1s',
+      ...this.etcdctlTlsArgs(),
+      'endpoint',
+      'health',
+    ];
     for (;;) {
       if (this.#child === undefined) throw new Error(`etcd exited:\n${this.#output}`);
       if (hasEtcdctl) {
@@ -141,13 +148,20 @@ export class EtcdServer {
     const tls = this.options.tls;
     if (tls === undefined) return [];
     const out = ['--cacert', tls.ca];
-    if (tls.clientCert !== undefined && tls.clientKey !== undefined) out.push('--cert', tls.clientCert, '--key', tls.clientKey);
+    if (tls.clientCert !== undefined && tls.clientKey !== undefined)
+      out.push('--cert', tls.clientCert, '--key', tls.clientKey);
     return out;
   }
 
   /** Runs etcdctl against this server. */
   async etcdctl(args: readonly string[], extra: readonly string[] = []): Promise<string> {
-    const r = await runTool('etcdctl', ['--endpoints', this.endpoint, ...this.etcdctlTlsArgs(), ...extra, ...args]);
+    const r = await runTool('etcdctl', [
+      '--endpoints',
+      this.endpoint,
+      ...this.etcdctlTlsArgs(),
+      ...extra,
+      ...args,
+    ]);
     if (r.exitCode !== 0) throw new Error(`etcdctl ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   }

@@ -14,7 +14,11 @@ export async function deleteService(client: Etcd3, name: string): Promise<void> 
 }
 
 /** Polls `check` until it returns true or `ms` pass; returns how long it took. */
-export async function eventually(check: () => Promise<boolean>, ms = 20_000, what = 'condition'): Promise<number> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  ms = 20_000,
+  what = 'condition',
+): Promise<number> {
   const start = Date.now();
   for (;;) {
     if (await check()) return Date.now() - start;
@@ -40,7 +44,13 @@ export const nextMarker: PluginDefinition = definePlugin({
       serveDNS(req, w) {
         const reply = req.reply(Rcode.NOERROR);
         reply.flags |= Flag.AA;
-        reply.answers.push({ name: req.qname, type: 'TXT', class: 'IN', ttl: 0, data: [new TextEncoder().encode('next')] });
+        reply.answers.push({
+          name: req.qname,
+          type: 'TXT',
+          class: 'IN',
+          ttl: 0,
+          data: [new TextEncoder().encode('next')],
+        });
         w.write(reply);
         return Rcode.NOERROR;
       },
