@@ -6,17 +6,19 @@ import { parseHostAddress, type HostAddress } from './address.js';
  * lines), indexed for lookup. Keys are lowercase absolute names; values keep source order.
  */
 export class HostsSource {
+  // Sets keep insertion (file) order and drop repeats in O(1): ad-blocking lists map
+  // hundreds of thousands of names to 0.0.0.0, so a list scan per entry would be quadratic.
   /** Exact names to IPv4 and IPv6 addresses. */
-  readonly v4 = new Map<string, string[]>();
-  readonly v6 = new Map<string, string[]>();
+  readonly v4 = new Map<string, Set<string>>();
+  readonly v6 = new Map<string, Set<string>>();
   /**
    * Wildcard entries (`*.example.com`), keyed by the name the `*` stands below
    * ("example.com."): they match names exactly one label under it.
    */
-  readonly wild4 = new Map<string, string[]>();
-  readonly wild6 = new Map<string, string[]>();
+  readonly wild4 = new Map<string, Set<string>>();
+  readonly wild6 = new Map<string, Set<string>>();
   /** Address text to the names that have it, for PTR (wildcards excluded). */
-  readonly reverse = new Map<string, string[]>();
+  readonly reverse = new Map<string, Set<string>>();
   /**
    * CoreDNS's count for coredns_hosts_entries: every address of every name, wildcards
    * included, plus every name of every reverse entry.
@@ -66,15 +68,15 @@ function isWildcard(name: string): boolean {
   return name.charCodeAt(0) === 0x2a && name.charCodeAt(1) === 0x2e;
 }
 
-/** Appends `value` to the list under `key` unless it is already there. Returns whether it was added. */
-function addUnique(map: Map<string, string[]>, key: string, value: string): boolean {
-  const list = map.get(key);
-  if (list === undefined) {
-    map.set(key, [value]);
+/** Adds `value` to the set under `key`. Returns whether it was new. */
+function addUnique(map: Map<string, Set<string>>, key: string, value: string): boolean {
+  const set = map.get(key);
+  if (set === undefined) {
+    map.set(key, new Set([value]));
     return true;
   }
-  if (list.includes(value)) return false;
-  list.push(value);
+  if (set.has(value)) return false;
+  set.add(value);
   return true;
 }
 

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { formatGoDuration, pluginLogger } from '@tsdns/core';
-import { parseHostsText, type HostsLineProblem, type HostsSource } from './hostsfile.js';
+import { parseHostsText, type HostsLineProblem } from './hostsfile.js';
 import type { HostsConfig } from './setup.js';
 import { HostsTable } from './table.js';
 
@@ -39,7 +39,6 @@ export class HostsStore {
   table: HostsTable;
   readonly metrics: HostsMetrics;
 
-  #file: HostsSource | undefined;
   #mtimeNs = -1n;
   #size = -1n;
   /** What the last failed read logged, so a file that stays missing is logged once. */
@@ -123,15 +122,16 @@ export class HostsStore {
     const report = (p: HostsLineProblem) => {
       if (++problems <= MAX_LOGGED_PROBLEMS) log.warning(`${path}:${p.line}: ${p.message}, line skipped`);
     };
-    this.#file = parseHostsText(text, this.config, report);
+    // The parsed source is dropped once merged: the table holds all that is needed.
+    const file = parseHostsText(text, this.config, report);
     if (problems > MAX_LOGGED_PROBLEMS)
       log.warning(`${path}: ${problems - MAX_LOGGED_PROBLEMS} more lines skipped`);
-    this.table = HostsTable.build(this.#file, this.config.inline);
+    this.table = HostsTable.build(file, this.config.inline);
     this.#mtimeNs = mtimeNs;
     this.#size = size;
     this.metrics.entries = this.table.entries;
     this.metrics.reloadTimestampSeconds = Number(mtimeNs) / 1e9;
-    log.debug(`Parsed hosts file into ${this.#file.entries} entries`);
+    log.debug(`Parsed hosts file into ${file.entries} entries`);
   }
 
   #failed(e: unknown): void {

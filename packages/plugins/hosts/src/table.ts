@@ -9,17 +9,20 @@ export interface HostsEntry {
 
 const NONE: readonly string[] = Object.freeze([]);
 
-/** Concatenates lists in order, dropping values already taken from an earlier list. */
-function merge(lists: readonly (readonly string[] | undefined)[]): readonly string[] {
-  let out: string[] | undefined;
-  for (const list of lists) {
-    if (list === undefined) continue;
-    for (const v of list) {
-      if (out === undefined) out = [v];
-      else if (!out.includes(v)) out.push(v);
+/** Concatenates the sets in order, each value once. */
+function merge(sets: readonly (ReadonlySet<string> | undefined)[]): readonly string[] {
+  let first: ReadonlySet<string> | undefined;
+  let union: Set<string> | undefined;
+  for (const set of sets) {
+    if (set === undefined) continue;
+    if (first === undefined) first = set;
+    else {
+      union ??= new Set(first);
+      for (const v of set) union.add(v);
     }
   }
-  return out ?? NONE;
+  const out = union ?? first;
+  return out === undefined ? NONE : Array.from(out);
 }
 
 function wildcardParent(name: string): string | undefined {
