@@ -7,6 +7,7 @@ import plugin_debug from '@tsdns/plugin-debug';
 import plugin_errors from '@tsdns/plugin-errors';
 import plugin_log from '@tsdns/plugin-log';
 import plugin_file from '@tsdns/plugin-file';
+import plugin_etcd from '@tsdns/plugin-etcd';
 import plugin_whoami from '@tsdns/plugin-whoami';
 
 /** A compiled-in plugin: its plugin.cfg directive, the package it came from, its definition. */
@@ -24,5 +25,6 @@ export const pluginTable: readonly PluginTableEntry[] = [
   { directive: 'errors', packageName: '@tsdns/plugin-errors', definition: plugin_errors },
   { directive: 'log', packageName: '@tsdns/plugin-log', definition: plugin_log },
   { directive: 'file', packageName: '@tsdns/plugin-file', definition: plugin_file },
+  { directive: 'etcd', packageName: '@tsdns/plugin-etcd', definition: plugin_etcd },
   { directive: 'whoami', packageName: '@tsdns/plugin-whoami', definition: plugin_whoami },
 ];
