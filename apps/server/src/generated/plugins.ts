@@ -8,6 +8,8 @@ import plugin_errors from '@tsdns/plugin-errors';
 import plugin_log from '@tsdns/plugin-log';
 import plugin_file from '@tsdns/plugin-file';
 import plugin_etcd from '@tsdns/plugin-etcd';
+import plugin_loop from '@tsdns/plugin-loop';
+import plugin_forward from '@tsdns/plugin-forward';
 import plugin_whoami from '@tsdns/plugin-whoami';
 
 /** A compiled-in plugin: its plugin.cfg directive, the package it came from, its definition. */
@@ -26,5 +28,7 @@ export const pluginTable: readonly PluginTableEntry[] = [
   { directive: 'log', packageName: '@tsdns/plugin-log', definition: plugin_log },
   { directive: 'file', packageName: '@tsdns/plugin-file', definition: plugin_file },
   { directive: 'etcd', packageName: '@tsdns/plugin-etcd', definition: plugin_etcd },
+  { directive: 'loop', packageName: '@tsdns/plugin-loop', definition: plugin_loop },
+  { directive: 'forward', packageName: '@tsdns/plugin-forward', definition: plugin_forward },
   { directive: 'whoami', packageName: '@tsdns/plugin-whoami', definition: plugin_whoami },
 ];
