@@ -11,10 +11,9 @@ import {
 } from '@tsdns/core';
 import { ResponseKind, cacheKind, isCacheable } from './classify.js';
 import { CacheItem } from './item.js';
-import { cacheKey } from './key.js';
-import { CacheMetrics } from './metrics.js';
+import { CacheMetrics, type CacheSeries } from './metrics.js';
 import type { CacheConfig } from './setup.js';
-import { BoundedStore, effectiveCapacity } from './store.js';
+import { BoundedStore, cacheBits, effectiveCapacity, type CacheKey } from './store.js';
 import { clampTtl, minimalTtl } from './ttl.js';
 import { CachingWriter, VerifyStaleWriter, type ResponseStore } from './writer.js';
 
@@ -34,7 +33,7 @@ export interface CacheOptions {
  * `success`, NXDOMAIN/NODATA/SERVFAIL in `denial`) when it can, and otherwise asks the
  * rest of the chain through a writer that stores the response on its way to the client.
  *
- * A hit is synchronous and costs one key string, two Map lookups and the reply message.
+ * A hit is synchronous and costs one or two Map lookups of the name and the reply message.
  * Prefetch and the refresh of stale entries run the rest of the chain in the background
  * with a writer that only stores.
  */
@@ -80,58 +79,69 @@ export class Cache implements Handler, ResponseStore {
     }
     const dnssecOk = req.do;
     const flags = msg.flags;
-    const checkingDisabled = (flags & Flag.CD) !== 0;
-    const key = cacheKey(name, q.type, q.class, dnssecOk, checkingDisabled);
+    const qtype = q.type;
+    const qclass = q.class;
+    const bits = cacheBits(dnssecOk, (flags & Flag.CD) !== 0);
     const now = this.#now();
-    this.metrics.requests++;
+    const metrics = this.metrics;
+    const series = metrics.series(req.server);
+    metrics.request(series);
 
-    const item = this.#lookup(key, now);
+    const item = this.#lookup(name, qtype, qclass, bits, now, series);
     if (item === undefined) {
-      this.metrics.misses++;
+      metrics.miss(series);
+      const key: CacheKey = { name, qtype, qclass, bits };
       const cw = new CachingWriter(this, req, w, key, dnssecOk, (flags & Flag.AD) !== 0, false);
       return nextOrFailure(this.name, this.next, req, cw);
     }
 
     const ttl = item.ttl(now);
-    if (ttl <= 0) return this.#serveStale(req, w, item, key, now, dnssecOk);
+    if (ttl <= 0) return this.#serveStale(req, w, item, { name, qtype, qclass, bits }, now, dnssecOk);
 
     const prefetch =
       this.config.prefetch.amount > 0 && this.#shouldPrefetch(item, now, ttl) && item.beginRefresh(now, 0);
     this.#answer(req, w, item, this.config.keepTtl ? item.origTtl : ttl, dnssecOk);
-    if (prefetch) this.#refresh(req, item, key, now, false);
+    if (prefetch) this.#refresh(req, item, { name, qtype, qclass, bits }, now, false);
     return Rcode.NOERROR;
   }
 
   /**
-   * The entry for `key` that may be served at `now`: unexpired, or expired for less than
+   * The entry for the question that may be served at `now`: unexpired, or expired for less than
    * the serve_stale window. A cached SERVFAIL never hides a usable positive answer, and
    * with `prefer_positive` an answering positive entry comes first.
    */
-  #lookup(key: string, now: number): CacheItem | undefined {
+  #lookup(
+    name: string,
+    qtype: string,
+    qclass: string,
+    bits: number,
+    now: number,
+    series: CacheSeries,
+  ): CacheItem | undefined {
     const maxStale = this.config.serveStale.maxStaleSeconds;
-    const hits = this.metrics.hits;
+    const metrics = this.metrics;
     if (this.preferPositive && maxStale > 0) {
-      const p = this.#positive.get(key)?.answeringItem();
+      const p = this.#positive.get(name, qtype, qclass, bits)?.answeringItem();
       if (p !== undefined && usable(p, now, maxStale)) {
-        hits.success++;
+        metrics.hit(series, 'success');
         return p;
       }
     }
-    const n = this.#negative.get(key);
+    const n = this.#negative.get(name, qtype, qclass, bits);
     if (n !== undefined && usable(n, now, maxStale)) {
       if (n.rcode === Rcode.SERVFAIL) {
-        const p = this.#positive.get(key);
+        const p = this.#positive.get(name, qtype, qclass, bits);
         if (p !== undefined && usable(p, now, maxStale)) {
-          hits.success++;
+          metrics.hit(series, 'success');
           return p;
         }
       }
-      hits.denial++;
+      metrics.hit(series, 'denial');
       return n;
     }
-    const p = this.#positive.get(key);
+    const p = this.#positive.get(name, qtype, qclass, bits);
     if (p !== undefined && usable(p, now, maxStale)) {
-      hits.success++;
+      metrics.hit(series, 'success');
       return p;
     }
     return undefined;
@@ -154,7 +164,7 @@ export class Cache implements Handler, ResponseStore {
   }
 
   #answerStale(req: Request, w: ResponseWriter, item: CacheItem, dnssecOk: boolean): void {
-    this.metrics.servedStale++;
+    this.metrics.stale(this.metrics.series(req.server));
     this.#answer(req, w, item, this.config.serveStale.responseTtl, dnssecOk);
   }
 
@@ -168,7 +178,7 @@ export class Cache implements Handler, ResponseStore {
     req: Request,
     w: ResponseWriter,
     item: CacheItem,
-    key: string,
+    key: CacheKey,
     now: number,
     dnssecOk: boolean,
   ): number | Promise<number> {
@@ -190,7 +200,7 @@ export class Cache implements Handler, ResponseStore {
     req: Request,
     w: ResponseWriter,
     item: CacheItem,
-    key: string,
+    key: CacheKey,
     dnssecOk: boolean,
   ): Promise<number> {
     const { verifyTimeoutMs, failureRecheckMs } = this.config.serveStale;
@@ -203,7 +213,7 @@ export class Cache implements Handler, ResponseStore {
       try {
         rcode = await nextOrFailure(this.name, this.next, req, vw);
       } catch (e) {
-        log.debug(`verifying stale ${key}: ${e instanceof Error ? e.message : String(e)}`);
+        log.debug(`verifying stale ${describe(key)}: ${e instanceof Error ? e.message : String(e)}`);
       }
       if (track) item.endRefresh(this.#now(), failureRecheckMs, vw.refreshed);
       return rcode;
@@ -245,12 +255,17 @@ export class Cache implements Handler, ResponseStore {
    * old one's popularity. Errors end the refresh and are logged at debug level only: the
    * client was answered already.
    */
-  #refresh(req: Request, item: CacheItem, key: string, now: number, stale: boolean): void {
-    this.metrics.prefetch++;
+  #refresh(req: Request, item: CacheItem, key: CacheKey, now: number, stale: boolean): void {
+    this.metrics.prefetched(this.metrics.series(req.server));
     const recheck = stale ? this.config.serveStale.failureRecheckMs : 0;
     const query: Message = { ...req.msg, flags: req.msg.flags | Flag.AD };
     const cw = new CachingWriter(this, req, req.w, key, req.do, true, true);
     const refreshReq = new Request(query, cw, req.zone);
+    // The refresh counts under the client's listener and may resolve upstream like it;
+    // nobody traces or tracks it.
+    refreshReq.server = req.server;
+    refreshReq.resolver = req.resolver;
+    refreshReq.depth = req.depth;
     cw.req = refreshReq;
     const vw = stale ? new VerifyStaleWriter(cw) : undefined;
 
@@ -260,14 +275,14 @@ export class Cache implements Handler, ResponseStore {
       const refreshed = vw === undefined || vw.refreshed;
       item.endRefresh(this.#now(), recheck, refreshed);
       if (!refreshed) return;
-      const fresh = this.#negative.get(key) ?? this.#positive.get(key);
+      const fresh = this.peek(key);
       if (fresh !== undefined) {
         fresh.hits = item.hits;
         fresh.lastHit = now;
       }
     };
     const failed = (e: unknown): void => {
-      log.debug(`refreshing ${key}: ${e instanceof Error ? e.message : String(e)}`);
+      log.debug(`refreshing ${describe(key)}: ${e instanceof Error ? e.message : String(e)}`);
       finish();
     };
     try {
@@ -297,7 +312,7 @@ export class Cache implements Handler, ResponseStore {
   store(
     res: Message,
     req: Request,
-    key: string,
+    key: CacheKey,
     dnssecOk: boolean,
     authenticatedData: boolean,
   ): { response: Message; item: CacheItem | undefined } {
@@ -307,7 +322,7 @@ export class Cache implements Handler, ResponseStore {
       const duration = this.#duration(res, kind);
       if (duration > 0) {
         if (req.matches(res)) item = this.#set(res, req, key, kind, duration);
-        else this.metrics.drops++;
+        else this.metrics.dropped(this.metrics.series(req.server));
       }
     }
     let response = item === undefined ? res : item.asFirstResponse(res);
@@ -324,7 +339,13 @@ export class Cache implements Handler, ResponseStore {
    * answer, except that a SERVFAIL never displaces a positive answer, and under
    * `prefer_positive` only an answering positive answer removes anything.
    */
-  #set(res: Message, req: Request, key: string, kind: ResponseKind, duration: number): CacheItem | undefined {
+  #set(
+    res: Message,
+    req: Request,
+    key: CacheKey,
+    kind: ResponseKind,
+    duration: number,
+  ): CacheItem | undefined {
     const { disabledSuccess, disabledDenial } = this.config;
     const positive = kind === ResponseKind.NoError || kind === ResponseKind.Delegation;
     const disabled = positive ? disabledSuccess : disabledDenial;
@@ -332,15 +353,18 @@ export class Cache implements Handler, ResponseStore {
 
     const item = new CacheItem(res, this.#now(), duration);
     item.wildcard = req.metadata('zone/wildcard') ?? '';
+    const series = this.metrics.series(req.server);
     if (positive) {
-      if (this.preferPositive && !item.answering)
-        item.lastKnownGood = this.#positive.get(key)?.answeringItem();
-      if (this.#positive.set(key, item)) this.metrics.evictions.success++;
+      if (this.preferPositive && !item.answering) {
+        item.lastKnownGood = this.#positive.get(key.name, key.qtype, key.qclass, key.bits)?.answeringItem();
+      }
+      if (this.#positive.set(key, item)) this.metrics.evicted(series, 'success');
       if (!this.preferPositive || item.answering) this.#negative.delete(key);
     } else {
-      if (this.#negative.set(key, item)) this.metrics.evictions.denial++;
+      if (this.#negative.set(key, item)) this.metrics.evicted(series, 'denial');
       if (kind !== ResponseKind.ServerError && !this.preferPositive) this.#positive.delete(key);
     }
+    this.metrics.sized(series);
     return item;
   }
 
@@ -348,10 +372,15 @@ export class Cache implements Handler, ResponseStore {
     return this.#wall();
   }
 
-  /** The entry for a question, fresh or not (for tests and tools; counts nothing). */
-  peek(key: string): CacheItem | undefined {
-    return this.#negative.get(key) ?? this.#positive.get(key);
+  /** The entry for a question, fresh or not, denial first (for refreshes and tests; counts nothing). */
+  peek(key: CacheKey): CacheItem | undefined {
+    const { name, qtype, qclass, bits } = key;
+    return this.#negative.get(name, qtype, qclass, bits) ?? this.#positive.get(name, qtype, qclass, bits);
   }
+}
+
+function describe(key: CacheKey): string {
+  return `${key.name} ${key.qclass} ${key.qtype} (DO ${key.bits & 1}, CD ${key.bits >> 1})`;
 }
 
 function usable(item: CacheItem, now: number, maxStaleSeconds: number): boolean {

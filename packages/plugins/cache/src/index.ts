@@ -5,8 +5,7 @@ import { parseCache } from './setup.js';
 export { Cache, type CacheOptions } from './cache.js';
 export { CacheItem } from './item.js';
 export { CacheMetrics } from './metrics.js';
-export { cacheKey } from './key.js';
-export { effectiveCapacity } from './store.js';
+export { cacheBits, effectiveCapacity, type CacheKey } from './store.js';
 export {
   DEFAULT_CAPACITY,
   defaultCacheConfig,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EDNS_DO, Flag, Rcode, getRcode, type Message, type ResourceRecord } from '@tsdns/core';
+import { EDNS_DO, Flag, Rcode, getRcode, metricsText, type Message, type ResourceRecord } from '@tsdns/core';
 import {
   TcpClient,
   dig,
@@ -93,6 +93,15 @@ describe('cache in front of a real upstream', () => {
     expect(up.count('www.example.test.')).toBe(1);
     expect(cache.metrics).toMatchObject({ requests: 5, misses: 1, hits: { success: 4, denial: 0 } });
     expect(cache.metrics.entries('success')).toBe(1);
+    // The same counts are exported under CoreDNS's names for this listener.
+    const text = await metricsText();
+    const labels = (type?: string) =>
+      `{server="dns://:${server.port}",${type === undefined ? '' : `type="${type}",`}zones="example.test.",view=""}`;
+    expect(text).toContain(`coredns_cache_requests_total${labels()} 5`);
+    expect(text).toContain(`coredns_cache_misses_total${labels()} 1`);
+    expect(text).toContain(`coredns_cache_hits_total${labels('success')} 4`);
+    expect(text).toContain(`coredns_cache_entries${labels('success')} 1`);
+    expect(text).toContain(`coredns_cache_entries${labels('denial')} 0`);
   });
 
   it('counts TTLs down in the answers it serves', async () => {

@@ -9,6 +9,7 @@ import {
 } from '@tsdns/core';
 import { ResponseKind, isUsableAnswer, typify } from './classify.js';
 import type { CacheItem } from './item.js';
+import type { CacheKey } from './store.js';
 
 /** What the cache needs from its writers: storing a response and reading the wall clock. */
 export interface ResponseStore {
@@ -19,7 +20,7 @@ export interface ResponseStore {
   store(
     res: Message,
     req: Request,
-    key: string,
+    key: CacheKey,
     dnssecOk: boolean,
     authenticatedData: boolean,
   ): { response: Message; item: CacheItem | undefined };
@@ -51,7 +52,7 @@ export class CachingWriter implements ResponseWriter {
     public req: Request,
     /** The client's writer; background refreshes still carry one for its addresses. */
     readonly inner: ResponseWriter,
-    readonly key: string,
+    readonly key: CacheKey,
     readonly dnssecOk: boolean,
     readonly authenticatedData: boolean,
     background: boolean,
