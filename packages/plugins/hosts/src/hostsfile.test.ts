@@ -81,6 +81,11 @@ describe('parseHostsText', () => {
     expect(lists(source.reverse).get('10.0.0.2')).toEqual(['example.com.']);
   });
 
+  it("reads '@' as a label, not as the origin", () => {
+    const { source } = parse('10.0.0.1 @ a@b.example\n');
+    expect([...source.v4.keys()]).toEqual(['\\@.', 'a\\@b.example.']);
+  });
+
   it('keeps a repeated entry once', () => {
     const { source } = parse('10.0.0.1 a.example a.example\n10.0.0.1 A.example.\n');
     expect(lists(source.v4).get('a.example.')).toEqual(['10.0.0.1']);

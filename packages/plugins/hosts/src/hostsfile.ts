@@ -132,7 +132,8 @@ export function parseHostsText(
     for (let i = 1; i < fields.length; i++) {
       let name: string;
       try {
-        name = nameKey(parseName(fields[i]));
+        // A lone '@' means the origin to parseName; in a host table it is just a label.
+        name = nameKey(parseName(fields[i] === '@' ? '\\@' : fields[i]));
       } catch (e) {
         if (!(e instanceof NameError)) throw e;
         problem?.({ line: lineNumber, message: `invalid host name: ${e.message}` });
