@@ -184,7 +184,7 @@ describe('forward: when every upstream is down', () => {
     await waitFor(() => forwards[0].upstreams[0].isDown(1), 4000, 'the upstream to be marked down');
     const started = Date.now();
     expect(getRcode(await s.query('q2.example.org', 'A'))).toBe(Rcode.SERVFAIL);
-    expect(Date.now() - started).toBeLessThan(90);
+    expect(Date.now() - started).toBeLessThan(500);
     expect(a.queries()).toHaveLength(2);
   });
 });
