@@ -6,6 +6,7 @@ import plugin_bind from '@tsdns/plugin-bind';
 import plugin_debug from '@tsdns/plugin-debug';
 import plugin_errors from '@tsdns/plugin-errors';
 import plugin_log from '@tsdns/plugin-log';
+import plugin_hosts from '@tsdns/plugin-hosts';
 import plugin_file from '@tsdns/plugin-file';
 import plugin_etcd from '@tsdns/plugin-etcd';
 import plugin_loop from '@tsdns/plugin-loop';
@@ -26,6 +27,7 @@ export const pluginTable: readonly PluginTableEntry[] = [
   { directive: 'debug', packageName: '@tsdns/plugin-debug', definition: plugin_debug },
   { directive: 'errors', packageName: '@tsdns/plugin-errors', definition: plugin_errors },
   { directive: 'log', packageName: '@tsdns/plugin-log', definition: plugin_log },
+  { directive: 'hosts', packageName: '@tsdns/plugin-hosts', definition: plugin_hosts },
   { directive: 'file', packageName: '@tsdns/plugin-file', definition: plugin_file },
   { directive: 'etcd', packageName: '@tsdns/plugin-etcd', definition: plugin_etcd },
   { directive: 'loop', packageName: '@tsdns/plugin-loop', definition: plugin_loop },
