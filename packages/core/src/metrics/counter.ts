@@ -1,4 +1,4 @@
-import { MetricFamily, type MetricType, type Sample } from './family.js';
+import { MetricFamily, type MetricOptions, type MetricType, type Sample } from './family.js';
 
 /** One counter series: a number that only goes up (until the process restarts). */
 export class Counter {
@@ -14,6 +14,11 @@ export class Counter {
 /** A counter family (Prometheus type "counter"); names end in `_total` by convention. */
 export class CounterFamily extends MetricFamily<Counter> {
   readonly type: MetricType = 'counter';
+
+  constructor(options: MetricOptions) {
+    super(options);
+    this.initSingle();
+  }
 
   protected newChild(): Counter {
     return new Counter();

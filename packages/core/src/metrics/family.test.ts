@@ -15,8 +15,9 @@ describe('MetricFamily', () => {
     expect(f.labels('a\u0000b', 'c')).not.toBe(f.labels('a', '\u0000bc'));
   });
 
-  it('keeps one series for a family without labels', () => {
+  it('keeps one series for a family without labels, there from the start', () => {
     const f = new CounterFamily({ name: 'b_total', help: 'h' });
+    expect(f.series().map((s) => s.child.value)).toEqual([0]);
     f.labels().inc();
     f.labels().inc(2);
     expect(f.series().map((s) => s.child.value)).toEqual([3]);

@@ -83,6 +83,15 @@ export abstract class MetricFamily<C> {
     this.labelNames = Object.freeze([...labelNames]);
   }
 
+  /**
+   * A family without labels has its one series from the start, so it is exported as 0
+   * before anything happens (as Go's client exports a plain counter). Subclasses call
+   * this once their fields are set.
+   */
+  protected initSingle(): void {
+    if (this.labelNames.length === 0) this.labels();
+  }
+
   /** Makes the child of a new series. */
   protected abstract newChild(): C;
   /** The samples one series contributes to a scrape. */
@@ -154,6 +163,7 @@ export abstract class MetricFamily<C> {
     this.#series = [];
     this.#trie = new Map();
     this.#single = undefined;
+    this.initSingle();
   }
 
   /**

@@ -1,4 +1,4 @@
-import { MetricFamily, type MetricType, type Sample } from './family.js';
+import { MetricFamily, type MetricOptions, type MetricType, type Sample } from './family.js';
 
 /** One gauge series: a number that goes up and down. */
 export class Gauge {
@@ -20,6 +20,11 @@ export class Gauge {
 /** A gauge family (Prometheus type "gauge"). */
 export class GaugeFamily extends MetricFamily<Gauge> {
   readonly type: MetricType = 'gauge';
+
+  constructor(options: MetricOptions) {
+    super(options);
+    this.initSingle();
+  }
 
   protected newChild(): Gauge {
     return new Gauge();

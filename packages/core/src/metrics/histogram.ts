@@ -66,6 +66,7 @@ export class HistogramFamily extends MetricFamily<Histogram> {
     this.buckets = Object.freeze([...b]);
     this.#bounds = Float64Array.from(b);
     this.#le = [...b.map(formatFloat), '+Inf'];
+    this.initSingle();
   }
 
   protected newChild(): Histogram {

@@ -1,5 +1,5 @@
 import type { Message } from '../wire/types.js';
-import { Flag, Opcode, Rcode } from '../wire/constants.js';
+import { Flag, Opcode, Rcode, rcodeToString } from '../wire/constants.js';
 import { decodeMessage, HEADER_LENGTH } from '../wire/decode.js';
 import { HandlerError, wasWritten } from '../plugin/handler.js';
 import { Request } from '../plugin/request.js';
@@ -122,15 +122,20 @@ function chainFailed(router: Router, site: Site, req: Request, w: ServerWriter, 
   if (site.config.debug) throw e;
   panics.labels().inc();
   log.error(`Recovered from panic in server: "${router.address}" ${errorText(e)}`);
-  if (!w.written) w.write(req.reply(Rcode.SERVFAIL));
+  if (!w.written) answerUnchained(req, w, Rcode.SERVFAIL);
+}
+
+function refuse(req: Request, w: ServerWriter): void {
+  answerUnchained(req, w, Rcode.REFUSED);
 }
 
 /**
- * REFUSED for a query no chain takes, counted as CoreDNS's errorAndMetricsFunc counts it:
- * under the zone "dropped", whether or not any block has the prometheus plugin.
+ * The server's own answer to a query no chain answered (none takes it, or one panicked),
+ * counted as CoreDNS's errorAndMetricsFunc counts it: under the zone "dropped", whether
+ * or not any block has the prometheus plugin.
  */
-function refuse(req: Request, w: ServerWriter): void {
-  const sent = w.write(req.reply(Rcode.REFUSED));
+function answerUnchained(req: Request, w: ServerWriter, rcode: number): void {
+  const sent = w.write(req.reply(rcode));
   reportQuery({
     server: req.server,
     zone: DROPPED_ZONE,
@@ -141,7 +146,7 @@ function refuse(req: Request, w: ServerWriter): void {
     do: req.do,
     requestSize: req.wireSize ?? 0,
     responseSize: sent,
-    rcode: 'REFUSED',
+    rcode: rcodeToString(rcode),
     plugin: '',
     durationSeconds: 0,
   });
