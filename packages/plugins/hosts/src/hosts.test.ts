@@ -231,11 +231,8 @@ describe('HostsHandler', () => {
     expect(r.reply?.additionals.map((x) => x.type)).toEqual(['OPT']);
   });
 
-  it('exposes the entry count for coredns_hosts_entries', () => {
-    const h = handler();
-    expect(h.metrics.hostsfile).toBe('/nonexistent/hosts');
+  it('counts entries as CoreDNS does for coredns_hosts_entries', () => {
     // 8 lines: 10 forward addresses (9 exact, 1 wildcard) and 9 reverse names.
-    expect(h.metrics.entries).toBe(19);
-    expect(h.metrics.reloadTimestampSeconds).toBe(0);
+    expect(handler().store.table.entries).toBe(19);
   });
 });

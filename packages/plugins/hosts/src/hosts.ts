@@ -9,7 +9,7 @@ import {
   type ResponseWriter,
 } from '@tsdns/core';
 import { addressFromReverse } from './address.js';
-import type { HostsMetrics, HostsStore } from './store.js';
+import type { HostsStore } from './store.js';
 
 /**
  * Answers A and AAAA queries for the names of the hosts table and PTR queries for its
@@ -31,10 +31,6 @@ export class HostsHandler implements Handler {
     readonly store: HostsStore,
     readonly next: Handler | undefined,
   ) {}
-
-  get metrics(): HostsMetrics {
-    return this.store.metrics;
-  }
 
   serveDNS(req: Request, w: ResponseWriter): number | Promise<number> {
     const name = req.name;

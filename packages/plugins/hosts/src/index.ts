@@ -12,7 +12,7 @@ export {
   type HostsConfig,
   type HostsSetupContext,
 } from './setup.js';
-export { HostsStore, type HostsMetrics } from './store.js';
+export { HostsStore } from './store.js';
 export { HostsTable, type HostsEntry } from './table.js';
 export { HostsSource, parseHostsText, type HostsLineProblem, type HostsParseOptions } from './hostsfile.js';
 export { addressFromReverse, parseHostAddress, type HostAddress } from './address.js';

@@ -2,7 +2,15 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Dispenser, captureLog, tokenize, type LogCapture } from '@tsdns/core';
+import {
+  Dispenser,
+  captureLog,
+  metricFamily,
+  metricsText,
+  tokenize,
+  type GaugeFamily,
+  type LogCapture,
+} from '@tsdns/core';
 import { parseHosts } from './setup.js';
 import { HostsStore } from './store.js';
 
@@ -71,14 +79,22 @@ describe('HostsStore', () => {
     expect(a(s, 'a.example.')).toEqual(['10.0.0.22']);
   });
 
-  it('reports the file time and entry count as metrics', async () => {
+  it("exports the entry count and the file time as CoreDNS's metrics once the file is loaded", async () => {
     const path = join(dir, 'metrics');
     write(path, '10.0.0.1 a.example b.example\n');
     utimesSync(path, new Date(), new Date(1_700_000_000_500));
     const s = store(path, ' 10.0.0.9 c.example');
-    expect(s.metrics).toEqual({ hostsfile: path, entries: 2, reloadTimestampSeconds: 0 });
+    const entries = metricFamily('coredns_hosts_entries') as GaugeFamily;
+    const timestamp = metricFamily('coredns_hosts_reload_timestamp_seconds') as GaugeFamily;
+    expect(entries.has(path)).toBe(false);
     await s.check();
-    expect(s.metrics).toEqual({ hostsfile: path, entries: 6, reloadTimestampSeconds: 1_700_000_000.5 });
+    // 2 inline (1 address, 1 PTR name) and 4 from the file.
+    expect(entries.labels(path).value).toBe(6);
+    expect(timestamp.labels().value).toBe(1_700_000_000.5);
+    expect(s.loadedMtimeSeconds).toBe(1_700_000_000.5);
+    const text = await metricsText();
+    expect(text).toContain(`coredns_hosts_entries{hostsfile="${path}"} 6\n`);
+    expect(text).toContain('coredns_hosts_reload_timestamp_seconds 1700000000.5\n');
   });
 
   it('logs skipped lines with file and line, at most ten and then a count', async () => {

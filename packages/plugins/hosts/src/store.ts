@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises';
-import { formatGoDuration, pluginLogger } from '@tsdns/core';
+import { formatGoDuration, pluginLogger, type Gauge } from '@tsdns/core';
 import { parseHostsText, type HostsLineProblem } from './hostsfile.js';
 import type { HostsConfig } from './setup.js';
+import { entriesGauge, reloadTimestampGauge } from './metrics.js';
 import { HostsTable } from './table.js';
 
 const log = pluginLogger('hosts');
@@ -12,24 +13,6 @@ const MAX_LOGGED_PROBLEMS = 10;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * The values behind CoreDNS's hosts metrics, kept current for the *prometheus* plugin:
- *
- *   coredns_hosts_entries{hostsfile}           gauge  entries
- *   coredns_hosts_reload_timestamp_seconds{}   gauge  reloadTimestampSeconds
- */
-export interface HostsMetrics {
-  /** The `hostsfile` label: the file's path. */
-  readonly hostsfile: string;
-  /** Entries of the file and the inline lines together (see HostsSource.entries). */
-  entries: number;
-  /**
-   * The modification time, in seconds since the epoch, of the file as last loaded (CoreDNS
-   * reports the file's time, not the time it was read); 0 until a file has been loaded.
-   */
-  reloadTimestampSeconds: number;
-}
-
-/**
  * The host entries of one server block: the inline entries from the Corefile, the hosts
  * file, the table merged from both that the handler reads, and the timer that re-reads
  * the file. Every key of the block shares one store.
@@ -37,7 +20,11 @@ export interface HostsMetrics {
 export class HostsStore {
   /** What queries are answered from; replaced as a whole when the file changes. */
   table: HostsTable;
-  readonly metrics: HostsMetrics;
+  /**
+   * The modification time (seconds since the epoch) of the file as last loaded, 0 before:
+   * CoreDNS's reload timestamp is the file's time, not the time it was read.
+   */
+  loadedMtimeSeconds = 0;
 
   #mtimeNs = -1n;
   #size = -1n;
@@ -46,10 +33,11 @@ export class HostsStore {
   #started: Promise<void> | undefined;
   #running = false;
   #timer: NodeJS.Timeout | undefined;
+  /** Created on the first load, so a setup that never starts leaves no series behind. */
+  #entries: Gauge | undefined;
 
   constructor(readonly config: HostsConfig) {
     this.table = HostsTable.build(undefined, config.inline);
-    this.metrics = { hostsfile: config.path, entries: this.table.entries, reloadTimestampSeconds: 0 };
   }
 
   /**
@@ -129,8 +117,9 @@ export class HostsStore {
     this.table = HostsTable.build(file, this.config.inline);
     this.#mtimeNs = mtimeNs;
     this.#size = size;
-    this.metrics.entries = this.table.entries;
-    this.metrics.reloadTimestampSeconds = Number(mtimeNs) / 1e9;
+    this.loadedMtimeSeconds = Number(mtimeNs) / 1e9;
+    (this.#entries ??= entriesGauge(path)).set(this.table.entries);
+    reloadTimestampGauge.set(this.loadedMtimeSeconds);
     log.debug(`Parsed hosts file into ${file.entries} entries`);
   }
 
