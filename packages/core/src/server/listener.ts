@@ -201,6 +201,8 @@ function listenError(transport: 'udp' | 'tcp', host: string, port: number, e: un
   return new ListenError(transport, formatHostPort(host, port), code, detail);
 }
 
+const UDP_RECV_BUFFER = 4 * 1024 * 1024;
+
 function bindUdp(host: string, port: number): Promise<UdpSocket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
@@ -211,6 +213,13 @@ function bindUdp(host: string, port: number): Promise<UdpSocket> {
     socket.once('error', onError);
     socket.bind({ address: host, port, exclusive: true }, () => {
       socket.off('error', onError);
+      // The default receive buffer (about 200 KiB) overflows when a burst of queries
+      // arrives while the event loop is busy; the kernel caps this at net.core.rmem_max.
+      try {
+        socket.setRecvBufferSize(UDP_RECV_BUFFER);
+      } catch {
+        // keep the default where the kernel refuses
+      }
       resolve(socket);
     });
   });
