@@ -6,6 +6,9 @@ import plugin_bind from '@tsdns/plugin-bind';
 import plugin_debug from '@tsdns/plugin-debug';
 import plugin_errors from '@tsdns/plugin-errors';
 import plugin_log from '@tsdns/plugin-log';
+import plugin_any from '@tsdns/plugin-any';
+import plugin_loadbalance from '@tsdns/plugin-loadbalance';
+import plugin_cache from '@tsdns/plugin-cache';
 import plugin_hosts from '@tsdns/plugin-hosts';
 import plugin_file from '@tsdns/plugin-file';
 import plugin_etcd from '@tsdns/plugin-etcd';
@@ -27,6 +30,9 @@ export const pluginTable: readonly PluginTableEntry[] = [
   { directive: 'debug', packageName: '@tsdns/plugin-debug', definition: plugin_debug },
   { directive: 'errors', packageName: '@tsdns/plugin-errors', definition: plugin_errors },
   { directive: 'log', packageName: '@tsdns/plugin-log', definition: plugin_log },
+  { directive: 'any', packageName: '@tsdns/plugin-any', definition: plugin_any },
+  { directive: 'loadbalance', packageName: '@tsdns/plugin-loadbalance', definition: plugin_loadbalance },
+  { directive: 'cache', packageName: '@tsdns/plugin-cache', definition: plugin_cache },
   { directive: 'hosts', packageName: '@tsdns/plugin-hosts', definition: plugin_hosts },
   { directive: 'file', packageName: '@tsdns/plugin-file', definition: plugin_file },
   { directive: 'etcd', packageName: '@tsdns/plugin-etcd', definition: plugin_etcd },
