@@ -45,8 +45,7 @@ async function load(path) {
     process.exit(1);
   }
 }
-const { loadZone } = await load('../../packages/plugins/file/dist/index.js');
-const { typeToNumber } = await load('../../packages/core/dist/index.js');
+const { loadZone, typeToNumber } = await load('../../packages/core/dist/index.js');
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {

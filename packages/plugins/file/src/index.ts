@@ -4,15 +4,8 @@ import { parseFile } from './setup.js';
 import { FileZones } from './zones.js';
 
 export { FileHandler } from './file.js';
-export {
-  parseFile,
-  isTransferTarget,
-  DEFAULT_RELOAD_MS,
-  type FileConfig,
-  type FileDirective,
-} from './setup.js';
-export { FileZones, type ZoneSlot, type ZoneChangeListener } from './zones.js';
-export { loadZone, serialNewer } from './load.js';
+export { parseFile, DEFAULT_RELOAD_MS, type FileConfig, type FileDirective } from './setup.js';
+export { FileGroup, FileZones } from './zones.js';
 
 export default definePlugin({
   name: 'file',

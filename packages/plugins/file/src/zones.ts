@@ -1,36 +1,40 @@
 import { stat } from 'node:fs/promises';
-import { formatGoDuration, pluginLogger, type Zone } from '@tsdns/core';
+import { TransferTo, ZoneSet, formatGoDuration, loadZone, pluginLogger, type Zone } from '@tsdns/core';
 import type { FileConfig, FileDirective } from './setup.js';
-import { loadZone } from './load.js';
 
 const log = pluginLogger('file');
 
-/** One zone served from one file. */
-export interface ZoneSlot {
-  /** The zone's name, lowercased and absolute. */
-  readonly origin: string;
-  readonly directive: FileDirective;
-  /** The zone being served; undefined while its file could not be read yet (SERVFAIL). */
-  zone: Zone | undefined;
-  /** Modification time of the file when `zone` was read (for reload_by_mtime). */
-  mtimeMs: number;
-}
+/**
+ * The zones of one `file` directive: the version of each origin served (an origin whose
+ * file could not be read yet is known without data, SERVFAIL), the file's modification
+ * time when each was read, and the directive's `transfer to` at work on them.
+ */
+export class FileGroup {
+  readonly zones = new ZoneSet();
+  readonly transfer: TransferTo | undefined;
+  /** Modification time of the file when each origin's version was read (for reload_by_mtime). */
+  readonly mtimes = new Map<string, number>();
 
-export type ZoneChangeListener = (zone: string, serial: number) => void;
+  constructor(readonly directive: FileDirective) {
+    this.transfer =
+      directive.transferTo === undefined
+        ? undefined
+        : new TransferTo(this.zones, directive.transferTo, 'file');
+  }
+}
 
 /**
  * The zones of one server block's `file` directives and their reload timers. Every key of
  * the block shares one instance, so a file is read once however many keys the block has.
  */
 export class FileZones {
-  readonly slots = new Map<string, ZoneSlot>();
-  /** The origins, for matchZone. */
-  readonly names: string[] = [];
-  readonly #timers = new Map<FileDirective, NodeJS.Timeout>();
-  readonly #listeners: ZoneChangeListener[] = [];
+  readonly groups: FileGroup[];
+  readonly #timers = new Map<FileGroup, NodeJS.Timeout>();
   #running = false;
 
-  private constructor(readonly config: FileConfig) {}
+  private constructor(readonly config: FileConfig) {
+    this.groups = config.directives.map((d) => new FileGroup(d));
+  }
 
   /**
    * Reads every zone. A file that cannot be opened is an error unless it is to be
@@ -39,7 +43,8 @@ export class FileZones {
    */
   static async load(config: FileConfig): Promise<FileZones> {
     const zones = new FileZones(config);
-    for (const d of config.directives) {
+    for (const g of zones.groups) {
+      const d = g.directive;
       let mtimeMs = 0;
       let openError: Error | undefined;
       try {
@@ -52,42 +57,56 @@ export class FileZones {
         );
       }
       for (const origin of d.origins) {
-        const zone = openError === undefined ? await loadZone(d.path, origin) : undefined;
-        if (!zones.slots.has(origin)) zones.names.push(origin);
-        zones.slots.set(origin, { origin, directive: d, zone, mtimeMs });
+        g.zones.add(origin);
+        if (openError !== undefined) continue;
+        g.zones.set((await loadZone(d.path, origin)) as Zone);
+        g.mtimes.set(origin, mtimeMs);
       }
     }
     return zones;
   }
 
-  /** Registers a callback for every successful reload (NOTIFY hooks onto this). */
-  onChange(listener: ZoneChangeListener): void {
-    this.#listeners.push(listener);
+  /**
+   * The group serving the zone `name` (lowercased) is in, and that zone: the most specific
+   * zone over all directives; of two directives naming the same zone, the later one.
+   */
+  find(name: string): { group: FileGroup; origin: string } | undefined {
+    let best: { group: FileGroup; origin: string } | undefined;
+    for (const group of this.groups) {
+      const origin = group.zones.match(name);
+      if (origin !== undefined && (best === undefined || origin.length >= best.origin.length))
+        best = { group, origin };
+    }
+    return best;
   }
 
-  /** Starts the periodic checks. Idempotent: every key of the block calls it. */
+  /** Starts the periodic checks and the transfers' NOTIFYs. Idempotent: every key of the block calls it. */
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    for (const d of this.config.directives) if (d.reloadMs > 0) this.#schedule(d);
+    for (const g of this.groups) {
+      g.transfer?.start();
+      if (g.directive.reloadMs > 0) this.#schedule(g);
+    }
   }
 
-  /** Stops the periodic checks. Idempotent. */
+  /** Stops them. Idempotent. */
   stop(): void {
     this.#running = false;
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
+    for (const g of this.groups) g.transfer?.stop();
   }
 
-  #schedule(d: FileDirective): void {
+  #schedule(g: FileGroup): void {
     // A new timer only after a check finished, so a slow parse never overlaps the next.
     const timer = setTimeout(() => {
-      void this.check(d).finally(() => {
-        if (this.#running) this.#schedule(d);
+      void this.check(g).finally(() => {
+        if (this.#running) this.#schedule(g);
       });
-    }, d.reloadMs);
+    }, g.directive.reloadMs);
     timer.unref();
-    this.#timers.set(d, timer);
+    this.#timers.set(g, timer);
   }
 
   /**
@@ -95,29 +114,29 @@ export class FileZones {
    * SOA serial is newer (or, with reload_by_mtime, when the file changed). A file that
    * fails to load is logged with its position and the old zone keeps serving.
    */
-  async check(d: FileDirective): Promise<void> {
-    for (const slot of this.slots.values()) {
-      if (slot.directive !== d) continue;
+  async check(g: FileGroup): Promise<void> {
+    const d = g.directive;
+    for (const origin of g.zones.names) {
+      const current = g.zones.get(origin);
       let mtimeMs: number;
       try {
         mtimeMs = (await stat(d.path)).mtimeMs;
       } catch (e) {
-        log.error(`Failed to open zone "${slot.origin}" in "${d.path}": ${(e as Error).message}`);
+        log.error(`Failed to open zone "${origin}" in "${d.path}": ${(e as Error).message}`);
         continue;
       }
-      if (d.reloadByMtime && slot.zone !== undefined && mtimeMs <= slot.mtimeMs) continue;
+      if (d.reloadByMtime && current !== undefined && mtimeMs <= (g.mtimes.get(origin) ?? 0)) continue;
       let zone: Zone | undefined;
       try {
-        zone = await loadZone(d.path, slot.origin, d.reloadByMtime ? undefined : slot.zone?.serial);
+        zone = await loadZone(d.path, origin, d.reloadByMtime ? undefined : current?.serial);
       } catch (e) {
-        log.error(`Parsing zone "${slot.origin}": ${(e as Error).message}`);
+        log.error(`Parsing zone "${origin}": ${(e as Error).message}`);
         continue;
       }
       if (zone === undefined) continue;
-      slot.zone = zone;
-      slot.mtimeMs = mtimeMs;
-      log.info(`Successfully reloaded zone "${slot.origin}" in "${d.path}" with ${zone.serial} SOA serial`);
-      for (const listener of this.#listeners) listener(slot.origin, zone.serial);
+      g.zones.set(zone);
+      g.mtimes.set(origin, mtimeMs);
+      log.info(`Successfully reloaded zone "${origin}" in "${d.path}" with ${zone.serial} SOA serial`);
     }
   }
 }
