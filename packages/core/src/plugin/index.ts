@@ -2,7 +2,18 @@ export type { Controller, InstanceView, LifecycleHook, SiteConfig } from './cont
 export { definePlugin, type PluginDefinition } from './define.js';
 export { HandlerError, nextOrFailure, wasWritten, type Handler, type HandlerFactory } from './handler.js';
 export type { HopObserver } from './hop.js';
-export { isReadiness, isTransferer, type Readiness, type Transferer } from './interfaces.js';
+export {
+  isAutoPathSource,
+  isExternalSource,
+  isReadiness,
+  isTransferer,
+  type AutoPathSource,
+  type ExternalLookup,
+  type ExternalService,
+  type ExternalSource,
+  type Readiness,
+  type Transferer,
+} from './interfaces.js';
 export { PluginWriter, trackedWriter, type PluginTracker } from './tracker.js';
 export { isMessageTap, type ForwarderExchange, type MessageTap } from './tap.js';
 export type { ResponseWriter, Transport } from './writer.js';
