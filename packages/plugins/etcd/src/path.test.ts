@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   cleanPath,
@@ -66,5 +67,22 @@ describe('SkyDNS keys', () => {
     expect(prefixEnd('/skydns/')).toBe('/skydns0');
     expect(prefixEnd('/a\xff')).toBe('/b');
     expect(prefixEnd('\xff')).toBe('\0');
+  });
+});
+
+describe('keyOfName and path.Clean', () => {
+  it('gives the cleaned key for any name, as path.Join would', () => {
+    const label = fc
+      .stringMatching(/^[a-z0-9/.*-]{1,6}$/)
+      .filter((l) => !l.startsWith('.') && !l.endsWith('.') && !l.includes('..'));
+    const names = fc.array(fc.oneof(label, fc.constant('..'), fc.constant('any')), { maxLength: 5 });
+    fc.assert(
+      fc.property(names, fc.constantFrom('/skydns', '/', '/a/b'), (labels, prefix) => {
+        const escaped = labels.map((l) => l.replace(/\./g, '\\.'));
+        const name = escaped.length === 0 ? '.' : escaped.join('.') + '.';
+        const { key } = keyOfName(name, prefix);
+        expect(key).toBe(cleanPath(key));
+      }),
+    );
   });
 });

@@ -41,12 +41,15 @@ export function isWildcardLabel(label: string): boolean {
 export function keyOfName(name: string, prefix: string): { key: string; wildcard: boolean } {
   const labels = splitLabels(name);
   let path = prefix;
+  // Only a label holding a slash (or spelled '..') changes under path.Clean; skip it otherwise.
+  let clean = prefix === '/';
   for (let i = labels.length - 1; i >= 0; i--) {
     const label = labels[i];
-    if (isWildcardLabel(label)) return { key: cleanPath(path), wildcard: true };
+    if (isWildcardLabel(label)) return { key: clean ? cleanPath(path) : path, wildcard: true };
+    if (!clean && (label.includes('/') || label === '..')) clean = true;
     path += '/' + label;
   }
-  return { key: cleanPath(path), wildcard: false };
+  return { key: clean ? cleanPath(path) : path, wildcard: false };
 }
 
 /**
