@@ -32,6 +32,29 @@ describe('ZoneSet', () => {
     expect(s.names).toEqual(['example.org.', 'sub.example.org.']);
   });
 
+  it('matches the same way with many zones (label walk) as with few (comparison)', () => {
+    const few = new ZoneSet();
+    const many = new ZoneSet();
+    const origins = ['example.org.', 'sub.example.org.', 'example.net.'];
+    for (const o of origins) {
+      few.add(o);
+      many.add(o);
+    }
+    for (let i = 0; i < 50; i++) many.add(`z${i}.example.com.`);
+    for (const name of [
+      'a.b.sub.example.org.',
+      'example.org.',
+      'x.example.net.',
+      'example.com.',
+      '.',
+      'z7.example.com.',
+    ]) {
+      const expected = name === 'z7.example.com.' ? 'z7.example.com.' : few.match(name);
+      expect(many.match(name)).toBe(expected);
+    }
+    expect(many.match('a.z49.example.com.')).toBe('z49.example.com.');
+  });
+
   it('knows declared and withdrawn zones without serving them', () => {
     const s = new ZoneSet();
     s.add('Example.ORG.');

@@ -1,11 +1,15 @@
 import { nameKey, parentName } from '../wire/name.js';
 import type { ResourceRecord } from '../wire/types.js';
 import type { Transferer } from '../plugin/interfaces.js';
+import { matchZone } from '../plugin/zones.js';
 import { ZoneHistory, type ZoneDiff, type ZoneHistoryOptions } from '../plugin/transfer-history.js';
 import type { Zone } from './zone.js';
 
 /** Called with a zone's name (lowercased, absolute) and serial when a new version is served. */
 export type ZoneChangeListener = (zone: string, serial: number) => void;
+
+/** Up to this many zones, matching compares the name with each (see match). */
+const LINEAR_MATCH_LIMIT = 8;
 
 /** Records per batch handed to the transfer mechanism (each becomes one or more messages). */
 const TRANSFER_BATCH = 1000;
@@ -67,8 +71,11 @@ export class ZoneSet implements Transferer {
 
   /** The zone of this set that `name` (lowercased, absolute) is in or below, if any. */
   match(name: string): string | undefined {
-    if (this.#entries.size === 0) return undefined;
-    // Walking up the labels costs one Map lookup per label, however many zones there are.
+    const size = this.#entries.size;
+    if (size === 0) return undefined;
+    // A few zones are compared in place, without allocating; many (auto, secondary) cost
+    // one Map lookup per label of the name, however many zones there are.
+    if (size <= LINEAR_MATCH_LIMIT) return matchZone(this.#names, name);
     for (let n = name; ; n = parentName(n)) {
       if (this.#entries.has(n)) return n;
       if (n === '.') return undefined;
