@@ -9,6 +9,7 @@ import {
   Rcode,
   type Handler,
   type Message,
+  type MessageTap,
   type Request,
   type ResponseWriter,
 } from '@tsdns/core';
@@ -38,6 +39,8 @@ export class Forward implements Handler {
   publishMetadata = false;
   /** Forwarded queries not yet answered. */
   inflight = 0;
+  /** The chain's dnstap taps (core's MessageTap), found at startup; each exchange is reported to them. */
+  taps: readonly MessageTap[] = [];
 
   readonly from: string;
   readonly #ignored: readonly string[];
@@ -202,6 +205,7 @@ class ForwardCall implements ExchangeWaiter {
       this.#send(u);
       return;
     }
+    if (this.f.taps.length > 0) this.#tap(u, undefined);
     this.#lastError = err;
     const f = this.f;
     if (f.config.maxFails !== 0) u.healthcheck();
@@ -239,6 +243,7 @@ class ForwardCall implements ExchangeWaiter {
       this.#send(u);
       return;
     }
+    if (f.taps.length > 0) this.#tap(u, bytes);
 
     const req = this.req;
     if (!req.matches(reply)) {
@@ -269,6 +274,25 @@ class ForwardCall implements ExchangeWaiter {
 
     reply.id = req.id;
     this.#write(reply);
+  }
+
+  /**
+   * Reports the exchange with `u` to the taps (CoreDNS's toDnstap): once per upstream
+   * tried, after its cached-connection and truncation retries, with the reply if one came.
+   */
+  #tap(u: Upstream, reply: Uint8Array | undefined): void {
+    const exchange = {
+      req: this.req,
+      protocol: u.address.protocol === 'tls' ? ('tls' as const) : this.#proto,
+      upstreamAddress: u.address.host,
+      upstreamPort: u.address.port,
+      localAddress: this.f.config.sourceAddress,
+      queryTime: this.#sentAt,
+      query: this.query,
+      responseTime: reply === undefined ? undefined : performance.now(),
+      response: reply,
+    };
+    for (const t of this.f.taps) t.tapForwarder(exchange);
   }
 
   #write(msg: Message): void {

@@ -1,4 +1,4 @@
-import { definePlugin, pluginLogger } from '@tsdns/core';
+import { definePlugin, isMessageTap, pluginLogger } from '@tsdns/core';
 import { Forward } from './forward.js';
 import { parseForward } from './setup.js';
 
@@ -38,6 +38,7 @@ export default definePlugin({
       });
       c.onStartup(() => {
         f.publishMetadata = c.handlers().some((h) => h.name === 'metadata');
+        f.taps = c.handlers().filter(isMessageTap);
       });
       c.onShutdown(() => f.stop());
     }
