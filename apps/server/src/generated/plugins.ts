@@ -11,6 +11,8 @@ import plugin_loadbalance from '@tsdns/plugin-loadbalance';
 import plugin_cache from '@tsdns/plugin-cache';
 import plugin_hosts from '@tsdns/plugin-hosts';
 import plugin_file from '@tsdns/plugin-file';
+import plugin_auto from '@tsdns/plugin-auto';
+import plugin_secondary from '@tsdns/plugin-secondary';
 import plugin_etcd from '@tsdns/plugin-etcd';
 import plugin_loop from '@tsdns/plugin-loop';
 import plugin_forward from '@tsdns/plugin-forward';
@@ -35,6 +37,8 @@ export const pluginTable: readonly PluginTableEntry[] = [
   { directive: 'cache', packageName: '@tsdns/plugin-cache', definition: plugin_cache },
   { directive: 'hosts', packageName: '@tsdns/plugin-hosts', definition: plugin_hosts },
   { directive: 'file', packageName: '@tsdns/plugin-file', definition: plugin_file },
+  { directive: 'auto', packageName: '@tsdns/plugin-auto', definition: plugin_auto },
+  { directive: 'secondary', packageName: '@tsdns/plugin-secondary', definition: plugin_secondary },
   { directive: 'etcd', packageName: '@tsdns/plugin-etcd', definition: plugin_etcd },
   { directive: 'loop', packageName: '@tsdns/plugin-loop', definition: plugin_loop },
   { directive: 'forward', packageName: '@tsdns/plugin-forward', definition: plugin_forward },
