@@ -141,7 +141,10 @@ export class EtcdMirror {
         await this.#session();
         delay = BACKOFF_MIN_MS;
       } catch (e) {
-        if (this.#closed) break;
+        if (this.#closed) {
+          await this.#cancelWatchers();
+          break;
+        }
         const wasLive = this.#live;
         this.#live = false;
         const text = errorText(e);
