@@ -110,7 +110,7 @@ describe('file transfer to', () => {
       const port = socket.address().port;
       server = await startTestServer({
         plugins: [file],
-      captureLogs: true,
+        captureLogs: true,
         corefile: ([p]) =>
           `example.org:${p} {\n file ${path} {\n  reload 50ms\n  transfer to 127.0.0.1:${port}\n }\n}`,
       });
