@@ -36,3 +36,22 @@ export {
   type ExpositionFamily,
   type ExpositionSample,
 } from './exposition.js';
+export { FakeKubeApi, kubeStatus, type FakeKubeApiOptions, type KubeApiRequest } from './kube-api.js';
+export {
+  KUBE_RESOURCES,
+  KubeObjectStore,
+  KubeStoreError,
+  type KubeChange,
+  type KubeEventType,
+  type KubeObject,
+  type KubeResource,
+} from './kube-api-store.js';
+export {
+  KubeSelectorError,
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  type FieldRequirement,
+  type LabelRequirement,
+} from './kube-api-selector.js';
