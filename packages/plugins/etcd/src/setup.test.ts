@@ -39,7 +39,6 @@ describe('parseEtcd', () => {
 
   it('reads the complete syntax of the book', () => {
     const { config, warnings } = parse(`etcd skydns.local 10.0.0.0/24 {
-      stubzones
       fallthrough in-addr.arpa
       path /custom/dns
       endpoint http://127.0.0.1:2379 http://127.0.0.1:4001
@@ -52,9 +51,14 @@ describe('parseEtcd', () => {
     expect([config.username, config.password]).toEqual(['root', 's3cret']);
     expect(config.fallthrough.through('1.0.0.10.in-addr.arpa.')).toBe(true);
     expect(config.fallthrough.through('x.skydns.local.')).toBe(false);
-    expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/^stubzones is no longer supported and is ignored/);
-    expect(warnings[1]).toMatch(/^upstream is ignored/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^upstream is ignored/);
+  });
+
+  it('refuses stubzones with a message naming the replacement and the line', () => {
+    expect(() => parse('etcd skydns.local {\n  path /x\n  stubzones\n}')).toThrow(
+      /:3 - Error during parsing: stubzones is not supported \(removed in CoreDNS 1\.4\.0\): forward those domains/,
+    );
   });
 
   it("reads current CoreDNS's lease TTL bounds and its no-op debug", () => {

@@ -71,9 +71,9 @@ export function parseLeaseTtl(text: string): number {
  *         max-lease-ttl DURATION
  *     }
  *
- * `stubzones` (removed in CoreDNS 1.4.0), `upstream` and `debug` are accepted and have no
- * effect, as in current CoreDNS; the first two are reported in `warnings`. Throws the
- * Controller's CorefileError, citing the line.
+ * `upstream` and `debug` are accepted and have no effect, as in current CoreDNS; `upstream`
+ * is reported in `warnings`. `stubzones` is refused with a message that says what to use
+ * instead. Throws the Controller's CorefileError, citing the line.
  */
 export function parseEtcd(c: EtcdSetupContext): ParsedEtcd {
   if (!c.next()) throw c.argErr();
@@ -102,11 +102,12 @@ export function parseEtcd(c: EtcdSetupContext): ParsedEtcd {
     const option = c.val();
     switch (option) {
       case 'stubzones':
-        warnings.push(
-          'stubzones is no longer supported and is ignored (removed in CoreDNS 1.4.0): ' +
+        // Refused rather than ignored: stub zones were removed in CoreDNS 1.4.0, and a user
+        // who still writes it expects forwarding that nothing here would do.
+        throw c.err(
+          'stubzones is not supported (removed in CoreDNS 1.4.0): ' +
             'forward those domains with the forward plugin and fallthrough instead',
         );
-        break;
       case 'debug':
         // Kept for old Corefiles: a no-op in CoreDNS too.
         break;
