@@ -141,6 +141,20 @@ describe('secondary', () => {
     expect(p.asked).toContain('tcp IXFR');
   });
 
+  it('falls back to AXFR when the primary refuses IXFR', async () => {
+    const p = await primary(zoneText(1, '192.0.2.10', '1 1 60'));
+    p.mode = 'noixfr';
+    const s = await start(`transfer from 127.0.0.1:${p.port}`);
+    await eventually(async () => expect(await www(s)).toBe('192.0.2.10'));
+    p.setZone(zoneText(2, '192.0.2.20', '1 1 60'));
+    await eventually(async () => expect(await www(s)).toBe('192.0.2.20'));
+    expect(p.asked.filter((q) => q.startsWith('tcp')).slice(-2)).toEqual(['tcp IXFR', 'tcp AXFR']);
+    expect(s.logs.some((l) => l.includes(`IXFR of \`${ZONE}' from 127.0.0.1:${p.port} failed`))).toBe(true);
+    expect(s.logs).toContain(
+      `[INFO] plugin/secondary: Transferred: ${ZONE} from 127.0.0.1:${p.port} (AXFR, as IXFR was not available, serial 2)`,
+    );
+  });
+
   it('checks at once on a NOTIFY from a primary, and answers it', async () => {
     const p = await primary(zoneText(1, '192.0.2.10'));
     const s = await start(`transfer from 127.0.0.1:${p.port}`);

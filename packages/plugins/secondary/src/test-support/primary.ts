@@ -13,10 +13,11 @@ import {
 import { FrameReader, frameMessage, freePorts } from '@tsdns/testing';
 
 /**
- * How the scripted primary behaves: serve the zone, never answer, refuse, or send a
- * transfer that is no valid zone (a CNAME beside an address) with a newer serial.
+ * How the scripted primary behaves: serve the zone, serve it but refuse IXFR, never
+ * answer, refuse, or send a transfer that is no valid zone (a CNAME beside an address)
+ * with a newer serial.
  */
-export type PrimaryMode = 'serve' | 'silent' | 'refuse' | 'garbage';
+export type PrimaryMode = 'serve' | 'noixfr' | 'silent' | 'refuse' | 'garbage';
 
 /**
  * A scripted primary on 127.0.0.1 for one zone, with full control over what it answers:
@@ -94,7 +95,7 @@ export class ScriptedPrimary {
       authorities: [],
       additionals: [],
     };
-    if (this.mode === 'refuse') {
+    if (this.mode === 'refuse' || (this.mode === 'noixfr' && question.type === 'IXFR')) {
       reply.flags = Flag.QR;
       setRcode(reply, Rcode.REFUSED);
       return [encodeMessage(reply)];
