@@ -93,7 +93,7 @@ export class Forward implements Handler {
     if (!this.handles(req.name)) return nextOrFailure(PLUGIN, this.next, req, w);
     const max = this.config.maxConcurrent;
     if (max > 0 && this.inflight >= max) {
-      this.stats.maxConcurrentRejects++;
+      this.stats.rejected();
       throw new HandlerError(PLUGIN, this.#limitMessage, Rcode.REFUSED);
     }
     let query: Uint8Array;
@@ -179,7 +179,7 @@ class ForwardCall implements ExchangeWaiter {
         this.#downSeen++;
         if (this.#downSeen < n) continue;
         // Everything is down: the health checks themselves are suspect.
-        f.stats.healthcheckBroken++;
+        f.stats.broken();
         if (f.config.failfastAllUnhealthyUpstreams) {
           this.#lastError ??= new NoHealthyUpstreamError();
           this.#fail();

@@ -19,7 +19,7 @@ export interface ProbeTarget {
   /** Consecutive failed checks; a success resets it. */
   fails: number;
   /** Counted for coredns_proxy_healthcheck_failures_total. */
-  readonly stats: { healthcheckFailures: number };
+  readonly stats: { healthcheckFailed(): void };
 }
 
 /** The wire form of the health check query `DOMAIN IN NS`, with RD as configured. */
@@ -84,7 +84,7 @@ export class HealthProbe implements ExchangeWaiter {
   }
 
   failed(): void {
-    this.target.stats.healthcheckFailures++;
+    this.target.stats.healthcheckFailed();
     // Saturates rather than wrapping, as CoreDNS's counter does.
     if (this.target.fails < 0xffffffff) this.target.fails++;
     if (this.#state !== 'active') return;

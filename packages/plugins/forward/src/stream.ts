@@ -231,12 +231,12 @@ export class StreamPool {
     const proto = this.kind === 'tls' ? 'tcp-tls' : 'tcp';
     const conn = this.#takeIdle();
     if (conn !== undefined) {
-      this.stats.connCacheHits[proto]++;
+      this.stats.connCacheHit(proto);
       conn.reused = true;
       conn.start(p);
       return;
     }
-    this.stats.connCacheMisses[proto]++;
+    this.stats.connCacheMiss(proto);
     new StreamConn(this, false, Math.min(this.#dialTimeout(), dialBudgetMs)).start(p);
   }
 

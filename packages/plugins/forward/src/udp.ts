@@ -203,14 +203,14 @@ export class UdpPool {
       ch = undefined;
     }
     if (ch === undefined) {
-      this.stats.connCacheMisses.udp++;
+      this.stats.connCacheMiss('udp');
       ch = new UdpChannel(this.endpoint, false);
       if (!this.#stopped) {
         this.#current = ch;
         this.#startSweeper();
       }
     } else {
-      this.stats.connCacheHits.udp++;
+      this.stats.connCacheHit('udp');
     }
     ch.send(query, waiter, timeoutMs);
     if (this.#stopped) ch.retire();

@@ -33,7 +33,7 @@ const HEALTH_DIAL_TIMEOUT_MS = 2000;
  * A `dns` upstream speaks UDP or TCP as each query asks; a `tls` upstream always DoT.
  */
 export class Upstream {
-  readonly stats = new UpstreamStats();
+  readonly stats: UpstreamStats;
   /** Consecutive failed health checks. */
   fails = 0;
   readonly #udp: UdpPool | undefined;
@@ -52,6 +52,7 @@ export class Upstream {
       addr: address.addr,
       localAddress: settings.sourceAddress,
     };
+    this.stats = new UpstreamStats(address.addr);
     this.#readTimeoutMs = settings.readTimeoutMs;
     const poolSettings = {
       expireMs: settings.expireMs,
