@@ -2,7 +2,7 @@
 // tsdns benchmarks. Every figure is reported next to references measured in the same run:
 // a Node UDP echo server (the ceiling for Node here) and dns2 (the common JS alternative).
 //
-//   node tooling/bench/run.mjs [server] [codec] [zone] [etcd] [--seconds N] [--rounds N]
+//   node tooling/bench/run.mjs [server] [codec] [zone] [etcd] [dnstap] [--seconds N] [--rounds N]
 //
 // Needs a build first (`npx pnpm@12.4.2 build`) and dnsperf for the server scenario.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { freePort, hasDnsperf, runDnsperf, startProcess, stopProcess } from './dnsperf.mjs';
 import { etcdScenario } from './etcd.mjs';
+import { dnstapScenario } from './dnstap.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -91,6 +92,10 @@ for (const s of scenarios) {
   }
   if (s === 'etcd') {
     if (!hasDnsperf() || !(await etcdScenario({ root, compare, echo, tsdns, queryFile, seconds, fmt }))) process.exitCode = 1;
+    continue;
+  }
+  if (s === 'dnstap') {
+    if (!hasDnsperf() || !(await dnstapScenario({ root, here, queryFile, seconds, rounds, fmt }))) process.exitCode = 1;
     continue;
   }
   if (s !== 'server') {

@@ -4,8 +4,11 @@ import type { PluginDefinition } from '@tsdns/core';
 import plugin_root from '@tsdns/plugin-root';
 import plugin_bind from '@tsdns/plugin-bind';
 import plugin_debug from '@tsdns/plugin-debug';
+import plugin_trace from '@tsdns/plugin-trace';
+import plugin_pprof from '@tsdns/plugin-pprof';
 import plugin_errors from '@tsdns/plugin-errors';
 import plugin_log from '@tsdns/plugin-log';
+import plugin_dnstap from '@tsdns/plugin-dnstap';
 import plugin_any from '@tsdns/plugin-any';
 import plugin_loadbalance from '@tsdns/plugin-loadbalance';
 import plugin_cache from '@tsdns/plugin-cache';
@@ -30,8 +33,11 @@ export const pluginTable: readonly PluginTableEntry[] = [
   { directive: 'root', packageName: '@tsdns/plugin-root', definition: plugin_root },
   { directive: 'bind', packageName: '@tsdns/plugin-bind', definition: plugin_bind },
   { directive: 'debug', packageName: '@tsdns/plugin-debug', definition: plugin_debug },
+  { directive: 'trace', packageName: '@tsdns/plugin-trace', definition: plugin_trace },
+  { directive: 'pprof', packageName: '@tsdns/plugin-pprof', definition: plugin_pprof },
   { directive: 'errors', packageName: '@tsdns/plugin-errors', definition: plugin_errors },
   { directive: 'log', packageName: '@tsdns/plugin-log', definition: plugin_log },
+  { directive: 'dnstap', packageName: '@tsdns/plugin-dnstap', definition: plugin_dnstap },
   { directive: 'any', packageName: '@tsdns/plugin-any', definition: plugin_any },
   { directive: 'loadbalance', packageName: '@tsdns/plugin-loadbalance', definition: plugin_loadbalance },
   { directive: 'cache', packageName: '@tsdns/plugin-cache', definition: plugin_cache },

@@ -18,6 +18,11 @@ const PLUGIN = 'dnstap';
 
 /** Where encoded frames go: an outgoing connection's queue, or the sinks of a listener. */
 export interface FrameSink {
+  /**
+   * Whether a frame offered now would be kept. When not, the sink counts one dropped
+   * message, and the tap skips encoding it: under overload, dropping costs nothing.
+   */
+  admit(): boolean;
   /** Takes one sealed data frame; must not block. */
   enqueue(frame: Uint8Array): void;
 }
@@ -52,15 +57,18 @@ export class Dnstap implements Handler, MessageTap {
 
   serveDNS(req: Request, w: ResponseWriter): number | Promise<number> {
     const now = performance.now();
-    this.tap(req, clientQuery(req, now, this.full ? wireOf(req.msg) : undefined));
+    if (this.sink.admit()) this.tap(req, clientQuery(req, now, this.full ? wireOf(req.msg) : undefined));
     return nextOrFailure(PLUGIN, this.next, req, new TapWriter(w, this, req, now));
   }
 
   tapForwarder(exchange: ForwarderExchange): void {
-    for (const m of forwarderMessages(exchange, this.full)) this.tap(exchange.req, m);
+    for (const m of forwarderMessages(exchange, this.full)) if (this.sink.admit()) this.tap(exchange.req, m);
   }
 
-  /** Encodes one message with this tap's identity, version and extra, and queues it. */
+  /**
+   * Encodes one message with this tap's identity, version and extra, and queues it. Call
+   * it after the sink admitted the message.
+   */
   tap(req: Request, message: DnstapMessage): void {
     const s = this.settings;
     const frame = encodeDnstap(
@@ -113,9 +121,12 @@ class TapWriter implements ResponseWriter {
 
   write(msg: Message): number | void {
     const sent = this.inner.write(msg);
-    const req = this.req;
-    const wire = this.tap.full ? wireOf(msg, req.size) : undefined;
-    this.tap.tap(req, clientResponse(req, this.queryTime, performance.now(), wire));
+    const tap = this.tap;
+    if (tap.sink.admit()) {
+      const req = this.req;
+      const wire = tap.full ? wireOf(msg, req.size) : undefined;
+      tap.tap(req, clientResponse(req, this.queryTime, performance.now(), wire));
+    }
     return sent;
   }
 

@@ -212,6 +212,16 @@ describe('DnstapOutput', () => {
     expect(value('coredns_dnstap_queue_length')).toBe(0);
   });
 
+  it('admits frames while the queue has room, and counts a drop for each it refuses', () => {
+    const o = output({ kind: 'unix', path: join(dir, 'admit.sock') }, { queueLimit: 2 });
+    expect(o.admit()).toBe(true);
+    o.enqueue(frame(1));
+    o.enqueue(frame(2));
+    expect(o.admit()).toBe(false);
+    expect(o.admit()).toBe(false);
+    expect(o.dropped).toBe(2);
+  });
+
   it('drops and counts what is still queued when closed without a connection', async () => {
     const o = output({ kind: 'unix', path: join(dir, 'none.sock') });
     o.start();

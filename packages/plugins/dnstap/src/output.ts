@@ -149,12 +149,23 @@ export class DnstapOutput {
     this.#connect();
   }
 
+  /** Whether the queue has room for a frame; when not, one dropped message is counted. */
+  admit(): boolean {
+    if (this.#count < this.#ring.length && this.#state !== 'closed') return true;
+    this.#drop();
+    return false;
+  }
+
+  #drop(): void {
+    this.dropped++;
+    this.#droppedMetric.value++;
+  }
+
   /** Takes one sealed data frame (see sealDataFrame). Never blocks; drops when full. */
   enqueue(frame: Uint8Array): void {
     const ring = this.#ring;
     if (this.#count === ring.length || this.#state === 'closed') {
-      this.dropped++;
-      this.#droppedMetric.value++;
+      this.#drop();
       return;
     }
     let tail = this.#head + this.#count;
