@@ -82,7 +82,8 @@ function fromEndpoint(c: Extract<Credentials, { kind: 'endpoint' }>): KubeConfig
   const cluster: Cluster = {
     name: 'endpoint',
     server: url.origin + url.pathname.replace(/\/$/, ''),
-    skipTLSVerify: false,
+    // The library refuses plain HTTP unless told not to verify; there is nothing to verify.
+    skipTLSVerify: url.protocol === 'http:',
     caFile: c.tls?.ca,
   };
   const user: User = {

@@ -50,7 +50,8 @@ export function parseRequest(name: string, zone: string, multicluster: boolean):
   if (last < 0) return APEX;
   const kind = segs[last];
   if (kind !== 'svc' && kind !== 'pod') return INVALID;
-  if (--last < 0) return { ...APEX, kind };
+  // `svc.ZONE` and `pod.ZONE` exist (names below them do) without records.
+  if (--last < 0) return APEX;
   const namespace = segs[last];
   if (--last < 0) return { ...APEX, kind, namespace };
   const service = segs[last];

@@ -1,0 +1,89 @@
+/** Shared pieces of the integration tests: records as text, waiting, a started cluster server. */
+import { getRcode, rcodeToString, rdataToText, type Message, type PluginDefinition, type ResourceRecord } from '@tsdns/core';
+import { FakeKubeApi, startTestServer, type FakeKubeApiOptions, type TestServer } from '@tsdns/testing';
+import { kubernetesPlugin, type KubernetesRuntime } from '../index.js';
+
+/** `name TTL TYPE rdata`, lowercased owner, for comparing answers. */
+export function rr(r: ResourceRecord): string {
+  return `${r.name.toLowerCase()} ${r.ttl} ${r.type} ${rdataToText(r)}`;
+}
+
+export interface Answer {
+  rcode: string;
+  answer: string[];
+  authority: string[];
+  additional: string[];
+  aa: boolean;
+  msg: Message;
+}
+
+export function view(m: Message): Answer {
+  return {
+    rcode: rcodeToString(getRcode(m)),
+    answer: m.answers.map(rr),
+    authority: m.authorities.map(rr),
+    additional: m.additionals.filter((r) => r.type !== 'OPT').map(rr),
+    aa: (m.flags & 0x0400) !== 0,
+    msg: m,
+  };
+}
+
+/** Retries `check` until it passes or `ms` elapse (watch events arrive asynchronously). */
+export async function eventually(check: () => Promise<void> | void, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/** Fast reflector settings for tests: short back-off. */
+export const FAST: KubernetesRuntime['reflector'] = { backoffInitialMs: 20, backoffMaxMs: 200 };
+
+export interface ClusterServer {
+  api: FakeKubeApi;
+  server: TestServer;
+  q(name: string, type: string): Promise<Answer>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a fake API server (filled by `load`) and a DNS server whose Corefile `corefile`
+ * gets the server port and the API URL.
+ */
+export async function startCluster(options: {
+  load?: (api: FakeKubeApi) => void;
+  corefile: (port: number, url: string) => string;
+  runtime?: KubernetesRuntime;
+  plugins?: (k: PluginDefinition) => PluginDefinition[];
+  api?: FakeKubeApiOptions;
+}): Promise<ClusterServer> {
+  const api = await FakeKubeApi.start(options.api);
+  options.load?.(api);
+  const k = kubernetesPlugin({ localAddresses: () => [], reflector: FAST, ...options.runtime });
+  let server: TestServer;
+  try {
+    server = await startTestServer({
+      plugins: options.plugins?.(k) ?? [k],
+      corefile: ([p]) => options.corefile(p, api.url),
+      captureLogs: true,
+    });
+  } catch (e) {
+    await api.close();
+    throw e;
+  }
+  return {
+    api,
+    server,
+    q: async (name, type) => view(await server.query(name, type)),
+    stop: async () => {
+      await server.stop();
+      await api.close();
+    },
+  };
+}
