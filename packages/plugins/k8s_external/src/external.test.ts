@@ -259,20 +259,6 @@ describe('K8sExternal apex', () => {
     ]);
   });
 
-  it("falls back to the server's own addresses when no service is in front of it", () => {
-    const { e } = plugin({ apex: 'ops' });
-    e.serverAddresses = ['192.0.2.53', '2001:db8::35'];
-    const reply = ask(e, 'example.org.', 'NS').reply!;
-    expect(rrs(reply.answers)).toEqual([['example.org.', 'NS', 5, 'ns1.ops.example.org.']]);
-    expect(rrs(reply.additionals)).toEqual([
-      ['ns1.ops.example.org.', 'A', 5, '192.0.2.53'],
-      ['ns1.ops.example.org.', 'AAAA', 5, '2001:db8::35'],
-    ]);
-    expect(rrs(ask(e, 'NS1.ops.example.org.', 'A').reply!.answers)).toEqual([
-      ['NS1.ops.example.org.', 'A', 5, '192.0.2.53'],
-    ]);
-  });
-
   it('answers under the apex subdomain: NODATA for it and for ns1 without addresses, NXDOMAIN below', () => {
     const { e } = plugin();
     const dns = ask(e, 'dns.example.org.', 'A');

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import {
   Flag,
   Rcode,
@@ -62,11 +61,6 @@ export class K8sExternal implements Handler {
   next: Handler | undefined = undefined;
   /** The cluster's data; set at startup, when the chain is built. */
   source: ExternalSource | undefined = undefined;
-  /**
-   * This server's own addresses, for the name server records when the source knows no
-   * service in front of this server (CoreDNS's fallback to the bound addresses).
-   */
-  serverAddresses: readonly string[] = [];
 
   readonly #zones: readonly string[];
   readonly #names: ReadonlyMap<string, ZoneNames>;
@@ -197,21 +191,14 @@ export class K8sExternal implements Handler {
   }
 
   /**
-   * The name server's address records, owned by `owner`: the external addresses of the
-   * service in front of this server when the source knows it, else this server's own.
+   * The name server's address records, owned by `owner`: from the source, which knows the
+   * service in front of this server (or, outside a cluster, this server's own addresses).
    */
   nameServerRecords(zone: string, owner: string, source: ExternalSource): ResourceRecord[] {
     const ttl = this.config.ttl;
-    const known = source.externalAddresses(zone, this.config.headless);
     const out: ResourceRecord[] = [];
-    if (known.length > 0) {
-      for (const rr of known)
-        if (rr.type === 'A' || rr.type === 'AAAA') out.push({ ...rr, name: owner, ttl });
-      return out;
-    }
-    for (const ip of this.serverAddresses) {
-      out.push({ name: owner, type: isIP(ip) === 4 ? 'A' : 'AAAA', class: 'IN', ttl, data: ip });
-    }
+    for (const rr of source.externalAddresses(zone, this.config.headless))
+      if (rr.type === 'A' || rr.type === 'AAAA') out.push({ ...rr, name: owner, ttl });
     return out;
   }
 

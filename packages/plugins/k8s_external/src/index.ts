@@ -1,11 +1,9 @@
 import { definePlugin, isExternalSource } from '@tsdns/core';
-import { serverAddresses } from './addresses.js';
 import { K8sExternal } from './external.js';
 import { parseK8sExternal } from './setup.js';
 
 export { K8sExternal } from './external.js';
 export { addressFromReverse } from './reverse.js';
-export { serverAddresses } from './addresses.js';
 export {
   DEFAULT_APEX,
   DEFAULT_TTL,
@@ -28,13 +26,12 @@ export default definePlugin({
       handler.next = next;
       return handler;
     });
-    // The chain exists, and `bind` has set the listen addresses, only once every setup has run.
+    // The chain exists only once every setup has run.
     c.onStartup(() => {
       const h = c.handlers().find((x) => x.name === SOURCE);
       if (h === undefined) throw notLoaded;
       if (!isExternalSource(h)) throw notASource;
       handler.source = h;
-      handler.serverAddresses = serverAddresses(c.config.listenHosts);
     });
   },
 });
