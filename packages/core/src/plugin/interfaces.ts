@@ -129,7 +129,8 @@ export interface ExternalSource {
    * Address records (A/AAAA) of the name servers for `zone`: the external addresses of
    * the service(s) whose endpoints are this server's own addresses, owned by their
    * external names; with `headless`, a headless service's endpoints by endpoint name.
-   * Empty when this server is not behind such a service.
+   * When this server is not behind such a service, its own addresses (CoreDNS's
+   * fallback); empty only when it has none but loopback ones.
    */
   externalAddresses(zone: string, headless: boolean): readonly ResourceRecord[];
   /**
