@@ -1,7 +1,7 @@
 /**
  * Why a zone could not be built: a record outside the zone, a CNAME beside other data, a
  * missing or misplaced SOA, and so on. `where` is the source position of the offending
- * record ("db.example.org:12") when the caller knew it.
+ * record when the caller knew it (loadZone gives "db.example.org:12:1": file, line, column).
  */
 export class ZoneError extends Error {
   override readonly name = 'ZoneError';

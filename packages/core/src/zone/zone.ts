@@ -193,7 +193,9 @@ export class Zone {
   /**
    * Validates the zone (an SOA and NS records at the apex) and prepares it for lookups:
    * parent links, empty non-terminals, which names lie below a zone cut or DNAME, the
-   * negative-answer SOA, and the NSEC/NSEC3 order of a signed zone. Idempotent.
+   * negative-answer SOA, and the NSEC/NSEC3 order of a signed zone. Idempotent. Every
+   * ZoneError it throws concerns the apex (no SOA, no NS, NSEC3 parameters it cannot use):
+   * loadZone reports them at the apex's first record, so keep it that way or say otherwise.
    */
   seal(): this {
     if (this.#sealed) return this;

@@ -257,6 +257,66 @@ describe('$INCLUDE', () => {
   });
 });
 
+describe('record positions while streaming', () => {
+  it('say where each record begins: its file, and the line and column of its first token', async () => {
+    file('pos/part.db', '; included\nin A 192.0.2.7\n');
+    const path = file(
+      'pos/main.db',
+      [
+        '$TTL 60', // 1
+        '@ SOA ns h ( 1', // 2
+        '  2 3 4 5 )', // 3
+        '   NS ns', // 4
+        '\tA 192.0.2.1', // 5
+        '$INCLUDE part.db', // 6
+        '$GENERATE 1-2 g$ A 10.0.0.$', // 7
+        '', // 8
+        '"q" TXT x', // 9
+        '',
+      ].join('\n'),
+    );
+    const stream = readZone(path, { origin: 'example.org.' });
+    expect([stream.file, stream.line, stream.column]).toEqual([undefined, 0, 0]);
+    const seen: string[] = [];
+    for await (const rr of stream) seen.push(`${rr.type} ${stream.file}:${stream.line}:${stream.column}`);
+    const part = join(dir, 'pos', 'part.db');
+    expect(seen).toEqual([
+      `SOA ${path}:2:1`,
+      `NS ${path}:4:4`,
+      `A ${path}:5:2`,
+      `A ${part}:2:1`,
+      `A ${path}:7:1`,
+      `A ${path}:7:1`,
+      `TXT ${path}:9:1`,
+    ]);
+  });
+
+  it('stay right across batches and read chunks', async () => {
+    const lines = ['$TTL 60'];
+    for (let i = 0; i < 50_000; i++) lines.push(i % 7 === 0 ? `; comment ${i}` : `h${i} A 192.0.2.1`);
+    const path = file('pos/large.db', lines.join('\n') + '\n');
+    const stream = readZone(path, { origin: 'example.org.' });
+    let checked = 0;
+    for await (const rr of stream) {
+      // h<i> is on line i + 2.
+      expect(stream.line).toBe(Number(rr.name.slice(1, rr.name.indexOf('.'))) + 2);
+      checked++;
+    }
+    expect(checked).toBe(50_000 - Math.ceil(50_000 / 7));
+  });
+
+  it('deliver the records before a fault ahead of the fault', async () => {
+    const path = file('pos/fault.db', '$TTL 60\na A 192.0.2.1\nb A 192.0.2.2\nc A 192.0.2\n');
+    const stream = readZone(path, { origin: 'example.org.' });
+    const names: string[] = [];
+    const err = await (async () => {
+      for await (const rr of stream) names.push(`${rr.name}@${stream.line}`);
+    })().catch((e: unknown) => e);
+    expect(names).toEqual(['a.example.org.@2', 'b.example.org.@3']);
+    expect(err).toMatchObject({ name: 'ZoneFileError', line: 4 });
+  });
+});
+
 describe('$GENERATE', () => {
   it('expands lhs and rhs with modifiers, TTL and class, like BIND', () => {
     expect(

@@ -120,6 +120,8 @@ const END = Symbol('end');
 
 /** An active `$GENERATE`. */
 interface Generation {
+  /** the `$GENERATE` keyword: where every record it makes is said to begin */
+  at: TextToken;
   value: number;
   stop: number;
   step: number;
@@ -165,6 +167,15 @@ class ZoneParser {
   private headerClassToken: TextToken | undefined;
   private headerTtl = -1;
   private headerType = 0;
+
+  /**
+   * Where the record `next` returned last begins: its file's label and the line and column
+   * of its first token (the `$GENERATE` keyword for generated records). Fields rather than
+   * an object per record, so that a large zone pays three stores for them.
+   */
+  recordFile: string | undefined;
+  recordLine = 0;
+  recordColumn = 0;
 
   constructor(
     private readonly options: ZoneReadOptions,
@@ -226,6 +237,9 @@ class ZoneParser {
 
   private record(lexed: LexedRecord, source: Source): ZoneRecord | undefined {
     const tokens = lexed.tokens;
+    this.recordFile = source.file;
+    this.recordLine = tokens[0].line ?? 0;
+    this.recordColumn = tokens[0].column ?? 0;
     let i = 0;
     let owner: string;
     if (lexed.ownerOmitted) {
@@ -578,6 +592,7 @@ class ZoneParser {
       ttl = this.ttl;
     }
     this.generation = {
+      at: tokens[0],
       value: range.start,
       stop: range.stop,
       step: range.step,
@@ -598,6 +613,9 @@ class ZoneParser {
     if (g.value > g.stop) return undefined;
     const value = g.value;
     g.value += g.step;
+    this.recordFile = g.source.file;
+    this.recordLine = g.at.line ?? 0;
+    this.recordColumn = g.at.column ?? 0;
     const context = `$GENERATE iteration ${value}`;
     const ownerText = this.generateSyntax(g.source, g.lhsToken, () => g.lhs.expand(value));
     const owner = this.name({ ...g.lhsToken, text: ownerText }, g.origin, g.source, `${context}: owner name`);
@@ -858,32 +876,81 @@ async function feed(source: Source): Promise<void> {
   else source.lexer.write(result.value);
 }
 
-async function* recordBatches(path: string, options: ZoneReadOptions): AsyncGenerator<ZoneRecord[]> {
+/**
+ * Records read in one go and where each begins, in parallel arrays: a position costs three
+ * stores, not an object per record. Line and column are 1-based (0 when unknown); doubles,
+ * so no line number of any file wraps.
+ */
+export class RecordBatch {
+  readonly records: ZoneRecord[] = [];
+  readonly files: (string | undefined)[] = [];
+  readonly lines = new Float64Array(BATCH_SIZE);
+  readonly columns = new Float64Array(BATCH_SIZE);
+
+  get length(): number {
+    return this.records.length;
+  }
+
+  add(record: ZoneRecord, file: string | undefined, line: number, column: number): void {
+    const i = this.records.length;
+    this.records.push(record);
+    this.files.push(file);
+    this.lines[i] = line;
+    this.columns[i] = column;
+  }
+}
+
+/** Reads records into `batch` until it is full, the source needs input, or all is read. */
+function fill(parser: ZoneParser, batch: RecordBatch): typeof NEED_INPUT | typeof END | undefined {
+  while (batch.length < BATCH_SIZE) {
+    const out = parser.next();
+    if (out === END || out === NEED_INPUT) return out;
+    batch.add(out, parser.recordFile, parser.recordLine, parser.recordColumn);
+  }
+  return undefined;
+}
+
+/**
+ * The records of a zone file in batches, read in chunks (a batch ends where a chunk runs
+ * out, so records reach the consumer before the next read). A batch is never empty.
+ */
+export async function* readZoneBatches(
+  path: string,
+  options: ZoneReadOptions = {},
+): AsyncGenerator<RecordBatch, void, undefined> {
   const parser = new ZoneParser(options, openStream, path, resolve(path));
   openStream(parser.current);
   try {
-    let batch: ZoneRecord[] = [];
     for (;;) {
-      const out = parser.next();
-      if (out === END) break;
-      if (out === NEED_INPUT) {
-        if (batch.length > 0) {
-          yield batch;
-          batch = [];
-        }
-        await feed(parser.current);
-        continue;
+      const batch = new RecordBatch();
+      let out: ReturnType<typeof fill>;
+      try {
+        out = fill(parser, batch);
+      } catch (err) {
+        // The records before the fault go first, so a consumer meets problems in file order
+        // (a zone-level fault on an earlier line is reported before bad text on a later one).
+        if (batch.length > 0) yield batch;
+        throw err;
       }
-      batch.push(out);
-      if (batch.length === BATCH_SIZE) {
-        yield batch;
-        batch = [];
-      }
+      if (batch.length > 0) yield batch;
+      if (out === END) return;
+      if (out === NEED_INPUT) await feed(parser.current);
     }
-    if (batch.length > 0) yield batch;
   } finally {
     parser.close();
   }
+}
+
+/**
+ * A stream of records (see readZone) that also says where the record last returned
+ * begins, for errors found after reading: a record outside the zone, a CNAME beside other
+ * data. `file` is the label of the file it came from (an `$INCLUDE`d one, for records read
+ * there); `line` and `column` are 1-based, 0 before the first record.
+ */
+export interface ZoneRecordStream extends AsyncIterableIterator<ZoneRecord> {
+  readonly file: string | undefined;
+  readonly line: number;
+  readonly column: number;
 }
 
 /**
@@ -891,19 +958,31 @@ async function* recordBatches(path: string, options: ZoneReadOptions): AsyncGene
  * generator because `yield` in one costs several promise turns per record; here a record
  * already read costs one resolved promise.
  */
-class RecordIterator implements AsyncIterableIterator<ZoneRecord> {
-  private batch: ZoneRecord[] = [];
+class RecordIterator implements ZoneRecordStream {
+  private batch = new RecordBatch();
   private index = 0;
 
-  constructor(private readonly batches: AsyncGenerator<ZoneRecord[]>) {}
+  constructor(private readonly batches: AsyncGenerator<RecordBatch, void, undefined>) {}
 
   [Symbol.asyncIterator](): this {
     return this;
   }
 
+  get file(): string | undefined {
+    return this.index === 0 ? undefined : this.batch.files[this.index - 1];
+  }
+
+  get line(): number {
+    return this.index === 0 ? 0 : this.batch.lines[this.index - 1];
+  }
+
+  get column(): number {
+    return this.index === 0 ? 0 : this.batch.columns[this.index - 1];
+  }
+
   next(): Promise<IteratorResult<ZoneRecord>> {
     if (this.index < this.batch.length)
-      return Promise.resolve({ value: this.batch[this.index++], done: false });
+      return Promise.resolve({ value: this.batch.records[this.index++], done: false });
     return this.refill();
   }
 
@@ -913,11 +992,12 @@ class RecordIterator implements AsyncIterableIterator<ZoneRecord> {
     // batches are never empty
     this.batch = result.value;
     this.index = 1;
-    return { value: this.batch[0], done: false };
+    return { value: this.batch.records[0], done: false };
   }
 
   async return(): Promise<IteratorResult<ZoneRecord>> {
-    this.batch = [];
+    this.batch = new RecordBatch();
+    this.index = 0;
     await this.batches.return(undefined);
     return { value: undefined, done: true };
   }
@@ -928,15 +1008,15 @@ class RecordIterator implements AsyncIterableIterator<ZoneRecord> {
  * memory use does not grow with the file. Throws ZoneFileError for any problem in the text
  * or a file that cannot be read. Stopping early (break) closes the files.
  */
-export function readZone(path: string, options: ZoneReadOptions = {}): AsyncIterableIterator<ZoneRecord> {
-  return new RecordIterator(recordBatches(path, options));
+export function readZone(path: string, options: ZoneReadOptions = {}): ZoneRecordStream {
+  return new RecordIterator(readZoneBatches(path, options));
 }
 
 /** Reads a whole zone file into an array (streaming underneath, without per-record awaits). */
 export async function loadZoneFile(path: string, options: ZoneReadOptions = {}): Promise<ZoneRecord[]> {
   const records: ZoneRecord[] = [];
-  for await (const batch of recordBatches(path, options)) {
-    for (const record of batch) records.push(record);
+  for await (const batch of readZoneBatches(path, options)) {
+    for (const record of batch.records) records.push(record);
   }
   return records;
 }
