@@ -68,6 +68,8 @@ export interface KubeApiRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly authorization: string | undefined;
+  /** When it arrived (ms since the epoch). */
+  readonly time: number;
   /** The HTTP status answered (200 for a watch that started streaming). */
   status: number;
 }
@@ -322,6 +324,7 @@ export class FakeKubeApi {
       path: url.pathname,
       query: url.searchParams,
       authorization: req.headers.authorization,
+      time: Date.now(),
       status: 0,
     };
     this.requests.push(record);

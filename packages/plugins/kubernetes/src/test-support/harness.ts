@@ -58,7 +58,8 @@ export interface ClusterServer {
  */
 export async function startCluster(options: {
   load?: (api: FakeKubeApi) => void;
-  corefile: (port: number, url: string) => string;
+  corefile: (port: number, url: string, ports: readonly number[]) => string;
+  portCount?: number;
   runtime?: KubernetesRuntime;
   plugins?: (k: PluginDefinition) => PluginDefinition[];
   api?: FakeKubeApiOptions;
@@ -70,7 +71,8 @@ export async function startCluster(options: {
   try {
     server = await startTestServer({
       plugins: options.plugins?.(k) ?? [k],
-      corefile: ([p]) => options.corefile(p, api.url),
+      corefile: (ports) => options.corefile(ports[0], api.url, ports),
+      portCount: options.portCount,
       captureLogs: true,
     });
   } catch (e) {
