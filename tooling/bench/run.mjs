@@ -2,7 +2,7 @@
 // tsdns benchmarks. Every figure is reported next to references measured in the same run:
 // a Node UDP echo server (the ceiling for Node here) and dns2 (the common JS alternative).
 //
-//   node tooling/bench/run.mjs [server] [codec] [zone] [etcd] [dnstap] [--seconds N] [--rounds N]
+//   node tooling/bench/run.mjs [server] [codec] [zone] [etcd] [dnstap] [prometheus] [--seconds N] [--rounds N]
 //
 // Needs a build first (`npx pnpm@12.4.2 build`) and dnsperf for the server scenario.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { freePort, hasDnsperf, runDnsperf, startProcess, stopProcess } from './dnsperf.mjs';
 import { etcdScenario } from './etcd.mjs';
 import { dnstapScenario } from './dnstap.mjs';
+import { prometheusScenario } from './prometheus.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -96,6 +97,10 @@ for (const s of scenarios) {
   }
   if (s === 'dnstap') {
     if (!hasDnsperf() || !(await dnstapScenario({ root, here, queryFile, seconds, rounds, fmt }))) process.exitCode = 1;
+    continue;
+  }
+  if (s === 'prometheus') {
+    if (!hasDnsperf() || !(await prometheusScenario({ compare, tsdns, queryFile, fmt }))) process.exitCode = 1;
     continue;
   }
   if (s !== 'server') {

@@ -2,10 +2,15 @@
 // change plugin.cfg and run `pnpm --filter @tsdns/server generate`.
 import type { PluginDefinition } from '@tsdns/core';
 import plugin_root from '@tsdns/plugin-root';
+import plugin_metadata from '@tsdns/plugin-metadata';
+import plugin_reload from '@tsdns/plugin-reload';
 import plugin_bind from '@tsdns/plugin-bind';
 import plugin_debug from '@tsdns/plugin-debug';
 import plugin_trace from '@tsdns/plugin-trace';
+import plugin_ready from '@tsdns/plugin-ready';
+import plugin_health from '@tsdns/plugin-health';
 import plugin_pprof from '@tsdns/plugin-pprof';
+import plugin_prometheus from '@tsdns/plugin-prometheus';
 import plugin_errors from '@tsdns/plugin-errors';
 import plugin_log from '@tsdns/plugin-log';
 import plugin_dnstap from '@tsdns/plugin-dnstap';
@@ -31,10 +36,15 @@ export interface PluginTableEntry {
 /** The compiled-in plugins in chain order (the order of plugin.cfg). */
 export const pluginTable: readonly PluginTableEntry[] = [
   { directive: 'root', packageName: '@tsdns/plugin-root', definition: plugin_root },
+  { directive: 'metadata', packageName: '@tsdns/plugin-metadata', definition: plugin_metadata },
+  { directive: 'reload', packageName: '@tsdns/plugin-reload', definition: plugin_reload },
   { directive: 'bind', packageName: '@tsdns/plugin-bind', definition: plugin_bind },
   { directive: 'debug', packageName: '@tsdns/plugin-debug', definition: plugin_debug },
   { directive: 'trace', packageName: '@tsdns/plugin-trace', definition: plugin_trace },
+  { directive: 'ready', packageName: '@tsdns/plugin-ready', definition: plugin_ready },
+  { directive: 'health', packageName: '@tsdns/plugin-health', definition: plugin_health },
   { directive: 'pprof', packageName: '@tsdns/plugin-pprof', definition: plugin_pprof },
+  { directive: 'prometheus', packageName: '@tsdns/plugin-prometheus', definition: plugin_prometheus },
   { directive: 'errors', packageName: '@tsdns/plugin-errors', definition: plugin_errors },
   { directive: 'log', packageName: '@tsdns/plugin-log', definition: plugin_log },
   { directive: 'dnstap', packageName: '@tsdns/plugin-dnstap', definition: plugin_dnstap },
