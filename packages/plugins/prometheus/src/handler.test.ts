@@ -69,7 +69,7 @@ describe('MetricsHandler', () => {
   });
 
   it('uses the zone "." for a name outside its zones', () => {
-    const h = new MetricsHandler(['example.org.'], writes(Rcode.NOERROR));
+    const h = new MetricsHandler(['example.org.', 'example.com.'], writes(Rcode.NOERROR));
     const { req, w, server } = request('example.net.');
     h.serveDNS(req, w);
     expect(dnsRequests.labels(server, '.', '', 'udp', '1', 'A').value).toBe(1);
