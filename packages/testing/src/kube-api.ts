@@ -270,8 +270,8 @@ export class FakeKubeApi {
 
   /** Deletes by apiVersion, kind, namespace and name (as `kubectl delete`). */
   delete(obj: {
-    apiVersion: string;
-    kind: string;
+    apiVersion?: string;
+    kind?: string;
     metadata: { name: string; namespace?: string };
   }): KubeObject {
     return this.store.delete(this.store.resourceOf(obj), obj.metadata.namespace, obj.metadata.name);

@@ -41,7 +41,7 @@ import {
   type Controller,
   type Dispenser,
 } from '@tsdns/core';
-import type { Credentials } from './client.js';
+import { CredentialsError, fromKubeconfig, type Credentials } from './client.js';
 import type { PodMode } from './lookup.js';
 import { SelectorError, parseLabelSelector, type LabelSelector } from './selector.js';
 import { DEFAULT_TTL } from './view.js';
@@ -196,6 +196,13 @@ export function parseKubernetes(c: KubernetesSetupContext): ParsedKubernetes {
         if (k.length !== 1 && k.length !== 2) throw c.argErr();
         const path = file(k[0]);
         if (!existsSync(path)) throw c.err(`kubeconfig: ${path}: no such file`);
+        try {
+          // Read now, so a broken file or a missing context is reported on this line.
+          fromKubeconfig(path, k[1]);
+        } catch (e) {
+          if (e instanceof CredentialsError) throw c.err(e.message);
+          throw e;
+        }
         kubeconfig = { file: path, context: k[1] };
         break;
       }

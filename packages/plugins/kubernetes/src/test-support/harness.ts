@@ -5,7 +5,8 @@ import { kubernetesPlugin, type KubernetesRuntime } from '../index.js';
 
 /** `name TTL TYPE rdata`, lowercased owner, for comparing answers. */
 export function rr(r: ResourceRecord): string {
-  return `${r.name.toLowerCase()} ${r.ttl} ${r.type} ${rdataToText(r)}`;
+  const ttl = r.type === 'OPT' ? 0 : r.ttl;
+  return `${r.name.toLowerCase()} ${ttl} ${r.type} ${rdataToText(r)}`;
 }
 
 export interface Answer {
