@@ -1,10 +1,14 @@
 import { definePlugin, pluginLogger } from '@tsdns/core';
 import { Dnstap } from './dnstap.js';
+import { DnstapListener } from './listener.js';
 import { DnstapOutput } from './output.js';
 import { parseDnstap } from './setup.js';
 
 export { Dnstap, type DnstapSettings, type FrameSink } from './dnstap.js';
 export { DnstapOutput, formatEndpoint, type DnstapEndpoint, type DnstapOutputOptions } from './output.js';
+export { DnstapListener, type DnstapListenerOptions, type ListenerTls } from './listener.js';
+export { FrameStreamWriter } from './handshake.js';
+export { TapStats } from './metrics.js';
 export {
   DEFAULT_VERSION,
   QUEUE_UNIT,
@@ -48,12 +52,19 @@ export default definePlugin({
     configs.forEach((config, i) => {
       // Setup runs once per key of the block: the keys share one connection per dnstap line.
       const output = c.shared(`dnstap:${c.serverBlockIndex}:${i}`, () => {
-        const o = new DnstapOutput({
-          endpoint: config.endpoint,
-          queueLimit: config.queueLimit,
-          writeBufferBytes: config.writeBufferBytes,
-          log,
-        });
+        const o = config.listen
+          ? DnstapListener.acquire({
+              endpoint: config.endpoint,
+              tls: config.tls,
+              writeBufferBytes: config.writeBufferBytes,
+              log,
+            })
+          : new DnstapOutput({
+              endpoint: config.endpoint,
+              queueLimit: config.queueLimit,
+              writeBufferBytes: config.writeBufferBytes,
+              log,
+            });
         c.onStartup(() => o.start());
         c.onShutdown(() => o.close());
         return o;

@@ -95,8 +95,8 @@ describe('DnstapOutput', () => {
       expect(c.connections[0].readyContentTypes).toEqual([DNSTAP_CONTENT_TYPE]);
       expect(c.connections[0].startContentTypes).toEqual([DNSTAP_CONTENT_TYPE]);
       expect(c.protocolErrors).toEqual([]);
-      expect(o.sent).toBe(500);
-      expect(o.dropped).toBe(0);
+      expect(o.stats.sent).toBe(500);
+      expect(o.stats.dropped).toBe(0);
 
       await o.close();
       await until(() => c.connections[0].controls.length === 3);
@@ -121,7 +121,7 @@ describe('DnstapOutput', () => {
     await c.waitFor(2);
     expect(ports(c)).toEqual([2, 3]);
     expect(o.connects).toBe(2);
-    expect(o.dropped).toBe(0);
+    expect(o.stats.dropped).toBe(0);
     expect(logs.some((l) => l.startsWith('[INFO] Connected to dnstap endpoint unix://'))).toBe(true);
   });
 
@@ -150,7 +150,7 @@ describe('DnstapOutput', () => {
     for (let i = 0; i < 5000; i++) o.enqueue(frame(i, 400));
     const elapsed = performance.now() - start;
     expect(o.queued).toBe(100);
-    expect(o.dropped).toBe(4900);
+    expect(o.stats.dropped).toBe(4900);
     expect(elapsed).toBeLessThan(500);
     await until(() => logs.includes('[WARNING] Dropped dnstap messages: 4900'));
   });
@@ -168,13 +168,13 @@ describe('DnstapOutput', () => {
     // Far more than the kernel buffers plus the write buffer limit hold.
     let n = 0;
     const deadline = Date.now() + 5000;
-    while (o.dropped === 0 && Date.now() < deadline) {
+    while (o.stats.dropped === 0 && Date.now() < deadline) {
       for (let i = 0; i < 200; i++) o.enqueue(frame(n++, 1000));
       await new Promise((r) => setImmediate(r));
     }
-    expect(o.dropped).toBeGreaterThan(0);
+    expect(o.stats.dropped).toBeGreaterThan(0);
     expect(o.queued).toBe(1000);
-    const accepted = n - o.dropped;
+    const accepted = n - o.stats.dropped;
     conn.resume();
     await c.waitFor(accepted, 10_000);
     expect(c.messages).toHaveLength(accepted);
@@ -219,7 +219,7 @@ describe('DnstapOutput', () => {
     o.enqueue(frame(2));
     expect(o.admit()).toBe(false);
     expect(o.admit()).toBe(false);
-    expect(o.dropped).toBe(2);
+    expect(o.stats.dropped).toBe(2);
   });
 
   it('drops and counts what is still queued when closed without a connection', async () => {
@@ -228,9 +228,9 @@ describe('DnstapOutput', () => {
     o.enqueue(frame(1));
     o.enqueue(frame(2));
     await o.close();
-    expect(o.dropped).toBe(2);
+    expect(o.stats.dropped).toBe(2);
     o.enqueue(frame(3));
-    expect(o.dropped).toBe(3);
+    expect(o.stats.dropped).toBe(3);
     expect(logs).toContain('[WARNING] Dropped dnstap messages: 2');
   });
 });

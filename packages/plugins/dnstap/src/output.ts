@@ -1,14 +1,8 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { defineCounter, defineGauge, type Counter, type Gauge, type Logger } from '@tsdns/core';
-import {
-  ControlType,
-  DNSTAP_CONTENT_TYPE,
-  FrameStreamError,
-  FrameStreamParser,
-  encodeControl,
-  type Frame,
-} from './framestream.js';
+import type { Logger } from '@tsdns/core';
+import { FrameStreamWriter } from './handshake.js';
+import { DEFAULT_DROP_REPORT_MS, TapStats } from './metrics.js';
 
 /** Where a dnstap collector listens. */
 export type DnstapEndpoint =
@@ -36,36 +30,10 @@ export interface DnstapOutputOptions {
 const DEFAULT_TIMEOUT_MS = 4000;
 const DEFAULT_RECONNECT_MIN_MS = 100;
 const DEFAULT_RECONNECT_MAX_MS = 10_000;
-const DEFAULT_DROP_REPORT_MS = 10_000;
 /** Frames are handed to the socket in batches of about this many bytes. */
 const BATCH_BYTES = 64 * 1024;
 
-/**
- * Metrics of every dnstap output, by endpoint (CoreDNS has none for dnstap; the names follow
- * its scheme). A series is shared by the outputs of successive server instances to the same
- * endpoint, so counts carry on across reloads.
- */
-const SENT = defineCounter({
-  name: 'coredns_dnstap_sent_total',
-  help: 'Counter of dnstap messages handed to the collector connection.',
-  labelNames: ['endpoint'],
-});
-const DROPPED = defineCounter({
-  name: 'coredns_dnstap_dropped_total',
-  help: 'Counter of dnstap messages dropped because the queue was full or no connection took them.',
-  labelNames: ['endpoint'],
-});
-const QUEUED = defineGauge({
-  name: 'coredns_dnstap_queue_length',
-  help: 'Number of dnstap messages waiting for the collector connection.',
-  labelNames: ['endpoint'],
-});
-
 type State = 'idle' | 'connecting' | 'handshake' | 'started' | 'closing' | 'closed';
-
-const READY = encodeControl(ControlType.READY, [DNSTAP_CONTENT_TYPE]);
-const START = encodeControl(ControlType.START, [DNSTAP_CONTENT_TYPE]);
-const STOP = encodeControl(ControlType.STOP);
 
 export function formatEndpoint(e: DnstapEndpoint): string {
   if (e.kind === 'unix') return `unix://${e.path}`;
@@ -86,33 +54,25 @@ export function formatEndpoint(e: DnstapEndpoint): string {
  */
 export class DnstapOutput {
   /** Frames handed to the socket. */
-  sent = 0;
-  /** Frames dropped because the queue was full. */
-  dropped = 0;
+  readonly stats: TapStats;
   /** Handshakes completed (the first connection and every reconnection). */
   connects = 0;
 
   readonly #opts: DnstapOutputOptions;
   readonly #timeoutMs: number;
-  readonly #sentMetric: Counter;
-  readonly #droppedMetric: Counter;
-  readonly #queuedMetric: Gauge;
   readonly #ring: (Uint8Array | undefined)[];
   #head = 0;
   #count = 0;
   #state: State = 'idle';
   #socket: Socket | undefined;
-  #parser: FrameStreamParser | undefined;
+  #writer: FrameStreamWriter | undefined;
   #flushScheduled = false;
   #waitingDrain = false;
   #backoffMs: number;
   #reconnectTimer: NodeJS.Timeout | undefined;
-  #handshakeTimer: NodeJS.Timeout | undefined;
-  #dropTimer: NodeJS.Timeout | undefined;
-  #droppedReported = 0;
+  #connectTimer: NodeJS.Timeout | undefined;
   /** Whether the last connection attempt failed (so the next failure is not logged again). */
   #failing = false;
-  #onFinish: (() => void) | undefined;
   readonly #flushNow = (): void => this.#flush();
 
   constructor(opts: DnstapOutputOptions) {
@@ -120,10 +80,7 @@ export class DnstapOutput {
     this.#timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#backoffMs = opts.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS;
     this.#ring = new Array<Uint8Array | undefined>(opts.queueLimit);
-    const endpoint = formatEndpoint(opts.endpoint);
-    this.#sentMetric = SENT.labels(endpoint);
-    this.#droppedMetric = DROPPED.labels(endpoint);
-    this.#queuedMetric = QUEUED.labels(endpoint);
+    this.stats = new TapStats(formatEndpoint(opts.endpoint), opts.log);
   }
 
   get endpoint(): DnstapEndpoint {
@@ -143,9 +100,7 @@ export class DnstapOutput {
   /** Starts connecting; frames taken before the connection is up wait in the queue. */
   start(): void {
     if (this.#state !== 'idle' || this.#reconnectTimer !== undefined) return;
-    const every = this.#opts.dropReportMs ?? DEFAULT_DROP_REPORT_MS;
-    this.#dropTimer = setInterval(() => this.#reportDrops(), every);
-    this.#dropTimer.unref();
+    this.stats.startReports(this.#opts.dropReportMs ?? DEFAULT_DROP_REPORT_MS);
     this.#connect();
   }
 
@@ -157,8 +112,7 @@ export class DnstapOutput {
   }
 
   #drop(): void {
-    this.dropped++;
-    this.#droppedMetric.value++;
+    this.stats.addDropped(1);
   }
 
   /** Takes one sealed data frame (see sealDataFrame). Never blocks; drops when full. */
@@ -172,7 +126,7 @@ export class DnstapOutput {
     if (tail >= ring.length) tail -= ring.length;
     ring[tail] = frame;
     this.#count++;
-    this.#queuedMetric.value++;
+    this.stats.queued.value++;
     if (!this.#flushScheduled && !this.#waitingDrain && this.#state === 'started') {
       this.#flushScheduled = true;
       setImmediate(this.#flushNow);
@@ -187,48 +141,29 @@ export class DnstapOutput {
     if (this.#state === 'closed' || this.#state === 'closing') return;
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
-    clearInterval(this.#dropTimer);
     const socket = this.#socket;
+    const writer = this.#writer;
     const started = this.#state === 'started';
     this.#state = 'closing';
-    if (socket === undefined || !started) {
+    if (socket === undefined || writer === undefined || !started) {
       socket?.destroy();
       this.#finishClose();
       return;
     }
     // Everything queued goes to the socket now: the queue bounds it.
     while (this.#count > 0) this.#writeBatch(socket, Number.POSITIVE_INFINITY);
-    const finished = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.#timeoutMs);
-      timer.unref();
-      this.#onFinish = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      socket.once('close', this.#onFinish);
-    });
-    socket.write(STOP);
-    await finished;
-    socket.destroy();
+    await writer.stop();
     this.#finishClose();
   }
 
   #finishClose(): void {
     this.#socket = undefined;
     this.#state = 'closed';
-    this.dropped += this.#count;
-    this.#droppedMetric.value += this.#count;
-    this.#queuedMetric.value -= this.#count;
+    this.stats.addDropped(this.#count);
+    this.stats.queued.value -= this.#count;
     this.#ring.fill(undefined);
     this.#count = 0;
-    this.#reportDrops();
-  }
-
-  #reportDrops(): void {
-    const n = this.dropped - this.#droppedReported;
-    if (n === 0) return;
-    this.#droppedReported = this.dropped;
-    this.#opts.log.warning(`Dropped dnstap messages: ${n}`);
+    this.stats.stopReports();
   }
 
   #connect(): void {
@@ -248,56 +183,23 @@ export class DnstapOutput {
       );
     }
     this.#socket = socket;
-    this.#handshakeTimer = setTimeout(() => {
-      socket.destroy(new Error(`no Frame Streams handshake within ${this.#timeoutMs} ms`));
+    this.#connectTimer = setTimeout(() => {
+      socket.destroy(new Error(`no connection within ${this.#timeoutMs} ms`));
     }, this.#timeoutMs);
-    this.#handshakeTimer.unref();
-    socket.on('data', (chunk: Buffer) => this.#received(socket, chunk));
+    this.#connectTimer.unref();
     socket.on('error', (err) => this.#failed(err));
     socket.on('close', () => this.#closed(socket));
   }
 
+  /** The connection is up: the Frame Streams handshake follows. */
   #handshake(socket: Socket): void {
     if (this.#socket !== socket || this.#state !== 'connecting') return;
+    clearTimeout(this.#connectTimer);
     this.#state = 'handshake';
-    this.#parser = new FrameStreamParser();
-    socket.write(READY);
+    this.#writer = new FrameStreamWriter(socket, this.#timeoutMs, () => this.#started());
   }
 
-  #received(socket: Socket, chunk: Buffer): void {
-    if (this.#socket !== socket || this.#parser === undefined) return;
-    let frames: Frame[];
-    try {
-      frames = this.#parser.push(chunk);
-    } catch (e) {
-      socket.destroy(e instanceof Error ? e : new Error(String(e)));
-      return;
-    }
-    for (const f of frames) {
-      if (f.kind !== 'control') {
-        socket.destroy(new FrameStreamError('the collector sent a data frame'));
-        return;
-      }
-      if (this.#state === 'handshake') {
-        if (f.type !== ControlType.ACCEPT) {
-          socket.destroy(new FrameStreamError(`expected ACCEPT, the collector sent control frame ${f.type}`));
-          return;
-        }
-        // An ACCEPT without content types accepts anything (Frame Streams' "no content type").
-        if (f.contentTypes.length > 0 && !f.contentTypes.includes(DNSTAP_CONTENT_TYPE)) {
-          socket.destroy(new FrameStreamError(`the collector does not accept ${DNSTAP_CONTENT_TYPE}`));
-          return;
-        }
-        this.#started(socket);
-      } else if (this.#state === 'closing' && f.type === ControlType.FINISH) {
-        this.#onFinish?.();
-      }
-    }
-  }
-
-  #started(socket: Socket): void {
-    clearTimeout(this.#handshakeTimer);
-    socket.write(START);
+  #started(): void {
     this.#state = 'started';
     this.connects++;
     this.#backoffMs = this.#opts.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS;
@@ -320,9 +222,9 @@ export class DnstapOutput {
 
   #closed(socket: Socket): void {
     if (this.#socket !== socket) return;
-    clearTimeout(this.#handshakeTimer);
+    clearTimeout(this.#connectTimer);
     this.#socket = undefined;
-    this.#parser = undefined;
+    this.#writer = undefined;
     if (this.#state === 'closing' || this.#state === 'closed') return;
     // A collector that closes without an error (it stopped) is a lost connection too.
     if (this.#state === 'started' && !this.#failing) this.#failing = true;
@@ -377,9 +279,8 @@ export class DnstapOutput {
     }
     this.#head = i;
     this.#count -= n;
-    this.sent += n;
-    this.#sentMetric.value += n;
-    this.#queuedMetric.value -= n;
+    this.stats.addSent(n);
+    this.stats.queued.value -= n;
     return socket.write(batch);
   }
 }

@@ -24,7 +24,9 @@ describe('parseDnstap', () => {
   it('takes a bare path with CoreDNS defaults', () => {
     expect(parse('dnstap /tmp/dnstap.sock')).toEqual([
       {
+        listen: false,
         endpoint: { kind: 'unix', path: '/tmp/dnstap.sock' },
+        tls: undefined,
         full: false,
         queueLimit: 10_000,
         writeBufferBytes: 1 << 20,
@@ -80,6 +82,34 @@ describe('parseDnstap', () => {
     expect(warnings).toEqual(["'nofull' is not 'full': wire-format messages are not included"]);
   });
 
+  it('takes listen SOCKET, with tls CERT KEY [CA] for a tls:// listener', () => {
+    const [unix, tcp, tls] = parse(
+      'dnstap listen /tmp/dnstap.sock full\n' +
+        'dnstap listen tcp://127.0.0.1:6000\n' +
+        'dnstap listen tls://127.0.0.1:6000 full {\n tls certs/cert.pem certs/key.pem /etc/ca.pem\n skipverify\n}',
+    );
+    expect(unix).toMatchObject({
+      listen: true,
+      endpoint: { kind: 'unix', path: '/tmp/dnstap.sock' },
+      full: true,
+    });
+    expect(tcp).toMatchObject({
+      listen: true,
+      endpoint: { kind: 'tcp', host: '127.0.0.1', port: 6000 },
+      full: false,
+    });
+    expect(tls).toMatchObject({
+      listen: true,
+      full: true,
+      tls: {
+        cert: '/srv/dns/certs/cert.pem',
+        key: '/srv/dns/certs/key.pem',
+        ca: '/etc/ca.pem',
+        skipVerify: true,
+      },
+    });
+  });
+
   it('reads each dnstap line as its own tap', () => {
     expect(parse('dnstap /tmp/a.sock full\ndnstap tcp://127.0.0.1:6000').map((c) => c.full)).toEqual([
       true,
@@ -103,7 +133,10 @@ describe('parseDnstap', () => {
     ['dnstap /a {\n version a b\n}', /Wrong argument count/],
     ['dnstap /a {\n skipverify yes\n}', /Wrong argument count/],
     ['dnstap /a {\n bogus\n}', /unknown property 'bogus'/],
-    ['dnstap listen /tmp/a.sock', /dnstap listen .* is not supported/],
+    ['dnstap listen', /dnstap listen requires an endpoint argument/],
+    ['dnstap /a {\n tls c k\n}', /tls directive only valid for listeners/],
+    ['dnstap listen /a {\n tls c\n}', /tls requires cert and key file paths/],
+    ['dnstap listen tls://127.0.0.1:6000', /a tls:\/\/ listener needs tls CERT KEY/],
   ])('rejects %j', (text, message) => {
     expect(errorOf(text)).toMatch(message);
     expect(errorOf(text)).toMatch(/^Corefile:\d+ - Error during parsing: /);

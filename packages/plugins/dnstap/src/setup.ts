@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { Dispenser } from '@tsdns/core';
 import { compileExtra, type ExtraTemplate } from './extra.js';
+import type { ListenerTls } from './listener.js';
 import type { DnstapEndpoint } from './output.js';
 
 /** CoreDNS's sizes: the queue holds 10,000 messages per unit, the socket buffer 1 MiB per unit. */
@@ -14,7 +15,11 @@ export const MAX_QUEUE_MULTIPLE = 4096;
 
 /** One `dnstap` line of a server block. */
 export interface DnstapConfig {
+  /** `dnstap listen`: collectors connect to SOCKET; otherwise this server connects to it. */
+  readonly listen: boolean;
   readonly endpoint: DnstapEndpoint;
+  /** A `tls://` listener's certificate (`tls CERT KEY [CA]`). */
+  readonly tls: ListenerTls | undefined;
   readonly full: boolean;
   /** Frames the queue holds (10,000 x the `queue` multiplier). */
   readonly queueLimit: number;
@@ -41,10 +46,11 @@ export const DEFAULT_VERSION = `tsdns-${coreVersion}`;
 /**
  * Parses every `dnstap` line of a block (CoreDNS's parseConfig):
  *
- *     dnstap SOCKET [full] [WRITEBUFFER] [QUEUE] {
+ *     dnstap [listen] SOCKET [full] [WRITEBUFFER] [QUEUE] {
  *         identity IDENTITY
  *         version VERSION
  *         extra EXTRA
+ *         tls CERT KEY [CA]      (listen only)
  *         skipverify
  *     }
  *
@@ -53,12 +59,13 @@ export const DEFAULT_VERSION = `tsdns-${coreVersion}`;
 export function parseDnstap(c: Dispenser, opts: ParseOptions): DnstapConfig[] {
   const configs: DnstapConfig[] = [];
   while (c.next()) {
-    const args = c.remainingArgs();
+    let args = c.remainingArgs();
+    const listen = args[0] === 'listen';
+    if (listen) {
+      args = args.slice(1);
+      if (args.length === 0) throw c.err('dnstap listen requires an endpoint argument');
+    }
     if (args.length === 0 || args.length > 4) throw c.argErr();
-    if (args[0] === 'listen')
-      throw c.err(
-        "dnstap listen (collectors connecting to this server) is not supported; name the collector's socket",
-      );
     let full = false;
     if (args.length >= 2) {
       full = args[1] === 'full';
@@ -71,6 +78,7 @@ export function parseDnstap(c: Dispenser, opts: ParseOptions): DnstapConfig[] {
     let version = DEFAULT_VERSION;
     let extra: ExtraTemplate | undefined;
     let skipVerify = false;
+    let tlsFiles: string[] | undefined;
     while (c.nextBlock()) {
       const property = c.val();
       switch (property) {
@@ -83,6 +91,14 @@ export function parseDnstap(c: Dispenser, opts: ParseOptions): DnstapConfig[] {
         case 'extra':
           extra = compileExtra(single(c));
           break;
+        case 'tls': {
+          if (!listen) throw c.err('tls directive only valid for listeners');
+          const files = c.remainingArgs();
+          if (files.length < 2 || files.length > 3)
+            throw c.err('tls requires cert and key file paths, and maybe a CA');
+          tlsFiles = files.map((f) => (isAbsolute(f) ? f : resolve(opts.root, f)));
+          break;
+        }
         case 'skipverify':
           if (c.remainingArgs().length > 0) throw c.argErr();
           skipVerify = true;
@@ -91,8 +107,16 @@ export function parseDnstap(c: Dispenser, opts: ParseOptions): DnstapConfig[] {
           throw c.err(`unknown property '${property}'`);
       }
     }
+    const endpoint = parseEndpoint(c, args[0], skipVerify, opts.root);
+    if (listen && endpoint.kind === 'tls' && tlsFiles === undefined)
+      throw c.err('a tls:// listener needs tls CERT KEY [CA]');
     configs.push({
-      endpoint: parseEndpoint(c, args[0], skipVerify, opts.root),
+      listen,
+      endpoint,
+      tls:
+        tlsFiles === undefined
+          ? undefined
+          : { cert: tlsFiles[0], key: tlsFiles[1], ca: tlsFiles[2], skipVerify },
       full,
       queueLimit: queue * QUEUE_UNIT,
       writeBufferBytes: writeBuffer * WRITE_BUFFER_UNIT,

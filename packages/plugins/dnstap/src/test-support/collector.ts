@@ -3,7 +3,7 @@
  * on a Unix or TCP socket, decoding every data frame with the dnstap schema.
  */
 import { once } from 'node:events';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { ControlType, DNSTAP_CONTENT_TYPE, FrameStreamParser, encodeControl } from '../framestream.js';
 import { decodeDnstap, type Dnstap } from '../proto.js';
 
@@ -43,9 +43,24 @@ export class Collector {
   #waiters: { n: number; resolve: () => void }[] = [];
 
   private constructor(
-    readonly server: Server,
+    readonly server: Server | undefined,
     readonly options: CollectorOptions,
   ) {}
+
+  /**
+   * A collector that connects to a `dnstap listen` server instead of listening, at `path`
+   * or at `port` on 127.0.0.1; resolves once connected.
+   */
+  static async connect(options: CollectorOptions): Promise<Collector> {
+    const collector = new Collector(undefined, options);
+    const socket =
+      options.path !== undefined
+        ? connect({ path: options.path })
+        : connect({ host: '127.0.0.1', port: options.port ?? 0 });
+    await once(socket, 'connect');
+    collector.#serve(socket);
+    return collector;
+  }
 
   static async start(options: CollectorOptions = {}): Promise<Collector> {
     const server = createServer();
@@ -58,7 +73,7 @@ export class Collector {
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return (this.server?.address() as AddressInfo).port;
   }
 
   /** Resolves once `n` messages have arrived in all (rejects after `timeoutMs`). */
@@ -82,7 +97,8 @@ export class Collector {
   /** Stops listening and drops every connection at once (a collector crash or restart). */
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const server = this.server;
+    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   #serve(socket: Socket): void {
