@@ -16,8 +16,10 @@ import plugin_log from '@tsdns/plugin-log';
 import plugin_dnstap from '@tsdns/plugin-dnstap';
 import plugin_any from '@tsdns/plugin-any';
 import plugin_loadbalance from '@tsdns/plugin-loadbalance';
+import plugin_autopath from '@tsdns/plugin-autopath';
 import plugin_cache from '@tsdns/plugin-cache';
 import plugin_hosts from '@tsdns/plugin-hosts';
+import plugin_k8s_external from '@tsdns/plugin-k8s_external';
 import plugin_file from '@tsdns/plugin-file';
 import plugin_auto from '@tsdns/plugin-auto';
 import plugin_secondary from '@tsdns/plugin-secondary';
@@ -50,8 +52,10 @@ export const pluginTable: readonly PluginTableEntry[] = [
   { directive: 'dnstap', packageName: '@tsdns/plugin-dnstap', definition: plugin_dnstap },
   { directive: 'any', packageName: '@tsdns/plugin-any', definition: plugin_any },
   { directive: 'loadbalance', packageName: '@tsdns/plugin-loadbalance', definition: plugin_loadbalance },
+  { directive: 'autopath', packageName: '@tsdns/plugin-autopath', definition: plugin_autopath },
   { directive: 'cache', packageName: '@tsdns/plugin-cache', definition: plugin_cache },
   { directive: 'hosts', packageName: '@tsdns/plugin-hosts', definition: plugin_hosts },
+  { directive: 'k8s_external', packageName: '@tsdns/plugin-k8s_external', definition: plugin_k8s_external },
   { directive: 'file', packageName: '@tsdns/plugin-file', definition: plugin_file },
   { directive: 'auto', packageName: '@tsdns/plugin-auto', definition: plugin_auto },
   { directive: 'secondary', packageName: '@tsdns/plugin-secondary', definition: plugin_secondary },
