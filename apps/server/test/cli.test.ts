@@ -3,24 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rcode, getRcode } from '@tsdns/core';
-import { query } from '@tsdns/testing';
+import { answersQuery, query, waitFor } from '@tsdns/testing';
 import { pluginTable } from '../src/generated/plugins.js';
 import { pluginsText, versionText } from '../src/version.js';
 import { runTsdns, spawnTsdns, startTsdns } from './support/tsdns-process.js';
-
-/** Polls until the server answers (for -quiet runs, which print nothing when ready). */
-async function untilAnswering(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await query({ port }, 'ready.example.', 'A', { timeout: 200 });
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 describe('tsdns flags that print and exit', () => {
   it('-version prints name-version and the platform line', async () => {
@@ -91,7 +77,11 @@ describe('tsdns startup', () => {
       corefile: (ports) => `.:${ports[0]} {\n  whoami\n}\n`,
       args: ['-conf', 'Corefile', '-quiet'],
     });
-    await untilAnswering(p.ports[0]);
+    // -quiet prints nothing when ready: poll until it answers.
+    await waitFor(() => answersQuery({ port: p.ports[0] }, 'ready.example.', 'A', false), {
+      timeout: 10_000,
+      what: 'tsdns to answer',
+    });
     expect(p.stdout()).toBe('');
   });
 

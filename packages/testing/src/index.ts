@@ -36,6 +36,28 @@ export {
   type ExpositionFamily,
   type ExpositionSample,
 } from './exposition.js';
+export { CaptureWriter, type CaptureWriterOptions } from './capture-writer.js';
+export { eventually, waitFor, type WaitOptions } from './wait.js';
+export { NotifyListener } from './notify-listener.js';
+export {
+  answersQuery,
+  makeTempDir,
+  makeTestCa,
+  signZone,
+  startKnot,
+  startPeer,
+  startUnbound,
+  type Knot,
+  type KnotOptions,
+  type KnotZone,
+  type PeerProcess,
+  type SignZoneOptions,
+  type StartPeerOptions,
+  type TestCa,
+  type TestCaOptions,
+  type Unbound,
+  type UnboundOptions,
+} from './peers/index.js';
 export { FakeKubeApi, kubeStatus, type FakeKubeApiOptions, type KubeApiRequest } from './kube-api.js';
 export {
   KUBE_RESOURCES,

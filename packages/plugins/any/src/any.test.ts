@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Flag, Rcode, Request, getRcode, type Handler, type Message, type ResponseWriter } from '@tsdns/core';
-import { buildQuery } from '@tsdns/testing';
+import { Flag, Rcode, Request, getRcode, type Handler, type Message } from '@tsdns/core';
+import { CaptureWriter, buildQuery } from '@tsdns/testing';
 import { Any, ANY_TTL } from './any.js';
-
-class CaptureWriter implements ResponseWriter {
-  readonly transport = 'udp';
-  readonly remoteAddress = '192.0.2.1';
-  readonly remotePort = 5300;
-  readonly localAddress = '127.0.0.1';
-  readonly localPort = 53;
-  readonly written: Message[] = [];
-  write(msg: Message): void {
-    this.written.push(msg);
-  }
-}
 
 function ask(handler: Handler, msg: Message): { rcode: number | Promise<number>; w: CaptureWriter } {
   const w = new CaptureWriter();

@@ -1,12 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rcode, getRcode } from '@tsdns/core';
 import forward from '@tsdns/plugin-forward';
-import { dig, hasTool, kdig, query, startTestServer, type TestServer } from '@tsdns/testing';
+import {
+  dig,
+  hasTool,
+  kdig,
+  query,
+  startKnot,
+  startTestServer,
+  type Knot,
+  type TestServer,
+} from '@tsdns/testing';
 import type { Cache } from './cache.js';
-import { startKnot, type RunningKnot } from './test-support/knot.js';
 import { ttls } from './test-support/harness.js';
 import { observedCache } from './test-support/observe.js';
 import { relay } from './test-support/upstream.js';
@@ -22,17 +28,13 @@ alias  IN CNAME www
 capped 7200 IN TXT "long lived"
 `;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe.skipIf(!hasTool('knotd'))('cache in front of Knot', () => {
-  let dir: string;
-  let knot: RunningKnot;
+  let knot: Knot;
   let server: TestServer;
   const caches: Cache[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tsdns-cache-knot-'));
-    knot = await startKnot(dir, 'example.test.', ZONE);
+    knot = await startKnot({ zones: [{ origin: 'example.test.', text: ZONE }] });
     server = await startTestServer({
       corefile: ([port]) => `example.test:${port} {\n  cache 3000\n  relay ${knot.port}\n}\n`,
       plugins: [observedCache(caches), relay],
@@ -41,7 +43,6 @@ describe.skipIf(!hasTool('knotd'))('cache in front of Knot', () => {
   afterAll(async () => {
     await server?.stop();
     await knot?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('serves Knot answers from the cache with TTLs counting down from the zone TTL', async () => {
@@ -102,14 +103,12 @@ describe.skipIf(!hasTool('knotd'))('cache in front of Knot', () => {
 });
 
 describe.skipIf(!hasTool('knotd'))('cache with forward in front of Knot', () => {
-  let dir: string;
-  let knot: RunningKnot;
+  let knot: Knot;
   let server: TestServer;
   const caches: Cache[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tsdns-cache-fwd-'));
-    knot = await startKnot(dir, 'example.test.', ZONE);
+    knot = await startKnot({ zones: [{ origin: 'example.test.', text: ZONE }] });
     server = await startTestServer({
       corefile: ([port]) =>
         `example.test:${port} {\n  cache {\n    serve_stale 1h\n  }\n  forward . 127.0.0.1:${knot.port} {\n    max_fails 0\n  }\n}\n`,
@@ -119,7 +118,6 @@ describe.skipIf(!hasTool('knotd'))('cache with forward in front of Knot', () => 
   afterAll(async () => {
     await server?.stop();
     await knot?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('caches what forward brings back and keeps serving it when Knot stops', async () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EDNS_DO, Flag, Rcode, getRcode, metricsText, type Message, type ResourceRecord } from '@tsdns/core';
 import {
@@ -14,8 +15,6 @@ import type { Cache } from './cache.js';
 import { ttls } from './test-support/harness.js';
 import { observedCache } from './test-support/observe.js';
 import { TestUpstream, relay, reply, type Responder } from './test-support/upstream.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function a(name: string, ttl: number, data: string): ResourceRecord {
   return { name, type: 'A', class: 'IN', ttl, data };

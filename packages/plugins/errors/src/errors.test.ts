@@ -1,8 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HandlerError, Rcode, captureLog, pluginLogger, type Handler, type LogCapture } from '@tsdns/core';
+import {
+  HandlerError,
+  Rcode,
+  Request,
+  captureLog,
+  pluginLogger,
+  type Handler,
+  type LogCapture,
+} from '@tsdns/core';
+import { CaptureWriter, buildQuery } from '@tsdns/testing';
 import { Consolidator } from './consolidate.js';
 import { ErrorsHandler, errorText } from './errors.js';
-import { CaptureWriter, queryMessage, request } from './test-support/query.js';
 
 function next(result: () => number | Promise<number>): Handler {
   return { name: 'next', serveDNS: () => result() };
@@ -10,7 +18,7 @@ function next(result: () => number | Promise<number>): Handler {
 
 function serve(handler: ErrorsHandler, name = 'example.org.', type = 'A'): number | Promise<number> {
   const w = new CaptureWriter();
-  return handler.serveDNS(request(queryMessage(name, type), w), w);
+  return handler.serveDNS(new Request(buildQuery(name, type, { id: 4242 }), w), w);
 }
 
 let capture: LogCapture;
@@ -24,8 +32,12 @@ afterEach(() => {
 
 describe('errorText', () => {
   it('names the plugin of a HandlerError once', () => {
-    expect(errorText(new HandlerError('forward', 'no healthy upstreams'))).toBe('plugin/forward: no healthy upstreams');
-    expect(errorText(new HandlerError('x', 'plugin/x: no next plugin found'))).toBe('plugin/x: no next plugin found');
+    expect(errorText(new HandlerError('forward', 'no healthy upstreams'))).toBe(
+      'plugin/forward: no healthy upstreams',
+    );
+    expect(errorText(new HandlerError('x', 'plugin/x: no next plugin found'))).toBe(
+      'plugin/x: no next plugin found',
+    );
     expect(errorText(new RangeError('bad'))).toBe('bad');
     expect(errorText('plain')).toBe('plain');
     expect(errorText(42)).toBe('42');
@@ -52,7 +64,9 @@ describe('ErrorsHandler', () => {
       }),
     );
     expect(() => serve(handler, 'WWW.Example.ORG.', 'AAAA')).toThrow(error);
-    expect(capture.lines).toEqual(['[ERROR] plugin/errors: 5 www.example.org. AAAA: plugin/forward: no healthy upstreams']);
+    expect(capture.lines).toEqual([
+      '[ERROR] plugin/errors: 5 www.example.org. AAAA: plugin/forward: no healthy upstreams',
+    ]);
   });
 
   it('logs any other exception as SERVFAIL', () => {
@@ -62,12 +76,16 @@ describe('ErrorsHandler', () => {
       }),
     );
     expect(() => serve(handler)).toThrow(TypeError);
-    expect(capture.lines).toEqual(['[ERROR] plugin/errors: 2 example.org. A: cannot read properties of undefined']);
+    expect(capture.lines).toEqual([
+      '[ERROR] plugin/errors: 2 example.org. A: cannot read properties of undefined',
+    ]);
   });
 
   it('logs the missing next plugin', () => {
     expect(() => serve(new ErrorsHandler(undefined))).toThrow(HandlerError);
-    expect(capture.lines).toEqual(['[ERROR] plugin/errors: 2 example.org. A: plugin/errors: no next plugin found']);
+    expect(capture.lines).toEqual([
+      '[ERROR] plugin/errors: 2 example.org. A: plugin/errors: no next plugin found',
+    ]);
   });
 
   it('with stacktrace, adds the stack of an unexpected exception but not of a HandlerError', () => {
@@ -104,7 +122,9 @@ describe('ErrorsHandler', () => {
     const error = new HandlerError('forward', 'read udp 127.0.0.1:53: i/o timeout');
     const failed = serve(new ErrorsHandler(next(() => Promise.reject(error))));
     await expect(failed).rejects.toBe(error);
-    expect(capture.lines).toEqual(['[ERROR] plugin/errors: 2 example.org. A: plugin/forward: read udp 127.0.0.1:53: i/o timeout']);
+    expect(capture.lines).toEqual([
+      '[ERROR] plugin/errors: 2 example.org. A: plugin/forward: read udp 127.0.0.1:53: i/o timeout',
+    ]);
   });
 
   it('consolidates matching errors, and prints others at once', () => {

@@ -9,10 +9,17 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasTool, kdig, query, startTestServer, type TestServer } from '@tsdns/testing';
+import {
+  hasTool,
+  kdig,
+  query,
+  signZone,
+  startKnot,
+  startTestServer,
+  type Knot,
+  type TestServer,
+} from '@tsdns/testing';
 import file from './index.js';
-import { startKnot, type Knot } from './test-support/knot.js';
-import { signZone } from './test-support/sign.js';
 import { comparable, type Comparable } from './test-support/compare.js';
 
 const FIXTURE = new URL('./test-fixtures/db.rich', import.meta.url).pathname;
@@ -189,14 +196,17 @@ describe.skipIf(!haveTools)('file plugin against Knot', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsdns-file-knot-'));
     copyFileSync(FIXTURE, join(dir, 'db.rich'));
-    const signed = signZone(dir, join(dir, 'db.rich'), 'signed.example', 'db.signed');
-    const nsec3 = signZone(dir, join(dir, 'db.rich'), 'nsec3.example', 'db.nsec3', true);
+    const rich = join(dir, 'db.rich');
+    const signed = signZone({ dir, zoneFile: rich, origin: 'signed.example', out: 'db.signed' });
+    const nsec3 = signZone({ dir, zoneFile: rich, origin: 'nsec3.example', out: 'db.nsec3', nsec3: true });
     // Knot takes a relative file's origin from the zone's name, as the file plugin does.
-    knot = await startKnot(dir, [
-      { origin: 'example.org.', file: join(dir, 'db.rich') },
-      { origin: 'signed.example.', file: signed },
-      { origin: 'nsec3.example.', file: nsec3 },
-    ]);
+    knot = await startKnot({
+      zones: [
+        { origin: 'example.org.', file: rich },
+        { origin: 'signed.example.', file: signed },
+        { origin: 'nsec3.example.', file: nsec3 },
+      ],
+    });
     tsdns = await startTestServer({
       plugins: [file],
       corefile: (ports) => `.:${ports[0]} {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Rcode, getRcode } from '@tsdns/core';
-import { startTestServer, type TestServer } from '@tsdns/testing';
+import { eventually, startTestServer, type TestServer } from '@tsdns/testing';
 import file from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdns-file-reload-'));
@@ -40,20 +40,6 @@ async function www(s: TestServer): Promise<string | number> {
   const r = await s.query('www.example.org.', 'A');
   if (getRcode(r) !== Rcode.NOERROR) return getRcode(r);
   return (r.answers[0] as { data: string }).data;
-}
-
-/** Polls until `check` passes or two seconds have gone by. */
-async function eventually(check: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 2000;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 300));

@@ -3,24 +3,12 @@
  * core's transfer mechanism, seen by kdig and by a stand-in secondary receiving NOTIFY;
  * and CNAME targets outside the zone resolved through the server's own chain.
  */
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  Flag,
-  Opcode,
-  Rcode,
-  decodeMessage,
-  definePlugin,
-  encodeMessage,
-  getOpcode,
-  getRcode,
-  type Message,
-  type ResourceRecord,
-} from '@tsdns/core';
-import { hasTool, kdigTransfer, startTestServer, type TestServer } from '@tsdns/testing';
+import { Flag, Rcode, definePlugin, getRcode, type ResourceRecord } from '@tsdns/core';
+import { NotifyListener, hasTool, kdigTransfer, startTestServer, type TestServer } from '@tsdns/testing';
 import file from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdns-file-transfer-'));
@@ -93,33 +81,20 @@ describe('file transfer to', () => {
 
   it('NOTIFYs the listed secondary at startup and after a reload, and serves IXFR from the old serial', async () => {
     const path = put('db.notify', orgZone(1));
-    const socket = createSocket('udp4');
-    const got: Message[] = [];
-    socket.on('message', (buf, rinfo) => {
-      const msg = decodeMessage(buf);
-      if (getOpcode(msg) !== Opcode.NOTIFY) return;
-      got.push(msg);
-      socket.send(
-        encodeMessage({ ...msg, flags: msg.flags | Flag.QR, answers: [] }),
-        rinfo.port,
-        rinfo.address,
-      );
-    });
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const listener = await NotifyListener.start();
     try {
-      const port = socket.address().port;
+      const port = listener.port;
       server = await startTestServer({
         plugins: [file],
         captureLogs: true,
         corefile: ([p]) =>
           `example.org:${p} {\n file ${path} {\n  reload 50ms\n  transfer to 127.0.0.1:${port}\n }\n}`,
       });
-      const serials = () => got.map((m) => (m.answers[0] as { data: { serial: number } }).data.serial);
-      await waitFor(() => got.length === 1);
-      expect(got[0].questions[0]).toEqual({ name: 'example.org.', type: 'SOA', class: 'IN' });
+      const [first] = await listener.waitFor(1, 4000);
+      expect(first.questions[0]).toEqual({ name: 'example.org.', type: 'SOA', class: 'IN' });
       put('db.notify', orgZone(2, '192.0.2.81'));
-      await waitFor(() => got.length === 2);
-      expect(serials()).toEqual([1, 2]);
+      await listener.waitFor(2, 4000);
+      expect(listener.serials()).toEqual([1, 2]);
       if (hasTool('kdig')) {
         const ixfr = await kdigTransfer('IXFR=1', 'example.org.', server.target);
         expect(
@@ -127,7 +102,7 @@ describe('file transfer to', () => {
         ).toEqual(['SOA 2', 'SOA 1', 'A 192.0.2.80', 'SOA 2', 'A 192.0.2.81', 'SOA 2']);
       }
     } finally {
-      socket.close();
+      await listener.close();
     }
   });
 });
@@ -193,11 +168,3 @@ describe('file CNAME targets outside the zone', () => {
     ]);
   });
 });
-
-async function waitFor(check: () => boolean, ms = 4000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

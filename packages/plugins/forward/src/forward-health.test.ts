@@ -1,12 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Flag, getRcode, Rcode, type PluginDefinition } from '@tsdns/core';
-import {
-  answerData,
-  sleep,
-  startForwardServer,
-  waitFor,
-  type ForwardServer,
-} from './test-support/harness.js';
+import { waitFor } from '@tsdns/testing';
+import { answerData, startForwardServer, type ForwardServer } from './test-support/harness.js';
 import {
   answerA,
   isHealthCheck,
@@ -54,7 +50,7 @@ describe('forward: health checks', () => {
     // A does not answer: B does, and A's failure starts health checks of A.
     expect(answerData(await s.query('q1.example.org', 'A'))).toEqual(['192.0.2.2']);
     // Each check waits 1 s for an answer; the second failure (2 > max_fails 1) marks A down.
-    await waitFor(() => ua.isDown(1), 4000, 'A to be marked down');
+    await waitFor(() => ua.isDown(1), { timeout: 4000, what: 'A to be marked down' });
     expect(ua.stats.healthcheckFailures).toBeGreaterThanOrEqual(2);
     expect(f.healthyUpstreams).toBe(1);
     const checks = a.healthChecks();
@@ -72,7 +68,7 @@ describe('forward: health checks', () => {
 
     // A recovers: the next check succeeds, A is healthy again and first in line again.
     alive.on = true;
-    await waitFor(() => !ua.isDown(1), 3000, 'A to be healthy again');
+    await waitFor(() => !ua.isDown(1), { timeout: 3000, what: 'A to be healthy again' });
     expect(ua.fails).toBe(0);
     expect(f.healthyUpstreams).toBe(2);
     expect(answerData(await s.query('back.example.org', 'A'))).toEqual(['192.0.2.1']);
@@ -111,7 +107,10 @@ describe('forward: health checks', () => {
       `forward . ${a.addr} {\n force_tcp\n health_check 100ms no_rec domain Example.NET\n read_timeout 150ms\n}`,
     );
     await s.query('q.example.org', 'A', { timeout: 3000 });
-    await waitFor(() => a.received.some((r) => isHealthCheck(r.msg, 'example.net.')), 2000, 'a health check');
+    await waitFor(() => a.received.some((r) => isHealthCheck(r.msg, 'example.net.')), {
+      timeout: 2000,
+      what: 'a health check',
+    });
     const check = a.received.find((r) => isHealthCheck(r.msg, 'example.net.'));
     expect(check?.transport).toBe('tcp');
     expect(check?.msg.questions[0]).toEqual({ name: 'example.net.', type: 'NS', class: 'IN' });
@@ -132,7 +131,7 @@ describe('forward: health checks', () => {
       `forward . ${a.addr} {\n health_check 50ms\n read_timeout 100ms\n}`,
     );
     await s.query('q.example.org', 'A', { timeout: 3000 });
-    await waitFor(() => a.healthChecks().length > 0, 2000, 'a health check');
+    await waitFor(() => a.healthChecks().length > 0, { timeout: 2000, what: 'a health check' });
     await sleep(200);
     expect(a.healthChecks()).toHaveLength(1);
     expect(forwards[0].upstreams[0].fails).toBe(0);
@@ -181,7 +180,10 @@ describe('forward: when every upstream is down', () => {
       `forward . ${a.addr} {\n max_fails 1\n health_check 50ms\n read_timeout 100ms\n failfast_all_unhealthy_upstreams\n}`,
     );
     expect(getRcode(await s.query('q.example.org', 'A', { timeout: 3000 }))).toBe(Rcode.SERVFAIL);
-    await waitFor(() => forwards[0].upstreams[0].isDown(1), 4000, 'the upstream to be marked down');
+    await waitFor(() => forwards[0].upstreams[0].isDown(1), {
+      timeout: 4000,
+      what: 'the upstream to be marked down',
+    });
     const started = Date.now();
     expect(getRcode(await s.query('q2.example.org', 'A'))).toBe(Rcode.SERVFAIL);
     expect(Date.now() - started).toBeLessThan(500);

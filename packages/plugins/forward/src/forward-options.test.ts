@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,14 +11,8 @@ import {
   type Request,
   type ResponseWriter,
 } from '@tsdns/core';
-import {
-  answerData,
-  answerPlugin,
-  sleep,
-  startForwardServer,
-  waitFor,
-  type ForwardServer,
-} from './test-support/harness.js';
+import { waitFor } from '@tsdns/testing';
+import { answerData, answerPlugin, startForwardServer, type ForwardServer } from './test-support/harness.js';
 import {
   answerA,
   isHealthCheck,
@@ -185,7 +180,7 @@ describe('forward: connection reuse', () => {
     expect(up.tcpAccepts).toBe(2);
     expect([stats.connCacheMisses.tcp, stats.connCacheHits.tcp]).toEqual([2, 2]);
     // The expired connection is closed (by the first query after expiry, or the sweeper).
-    await waitFor(() => up.tcpCloses >= 1, 2000, 'the expired connection to be closed');
+    await waitFor(() => up.tcpCloses >= 1, { timeout: 2000, what: 'the expired connection to be closed' });
   });
 
   it('closes idle connections in the background once they expire', async () => {
@@ -193,7 +188,10 @@ describe('forward: connection reuse', () => {
     const { server: s, forwards } = await server(`forward . ${up.addr} {\n force_tcp\n expire 200ms\n}`);
     await s.query('a.example.org', 'A');
     expect(forwards[0].upstreams[0].idleConnections).toBe(1);
-    await waitFor(() => up.tcpCloses === 1, 2500, 'the sweeper to close the idle connection');
+    await waitFor(() => up.tcpCloses === 1, {
+      timeout: 2500,
+      what: 'the sweeper to close the idle connection',
+    });
     expect(forwards[0].upstreams[0].idleConnections).toBe(0);
   });
 
@@ -230,7 +228,7 @@ describe('forward: connection reuse', () => {
     ]);
     expect(up.tcpAccepts).toBe(3);
     expect(forwards[0].upstreams[0].idleConnections).toBe(1);
-    await waitFor(() => up.tcpCloses === 2, 1000, 'the surplus connections to be closed');
+    await waitFor(() => up.tcpCloses === 2, { timeout: 1000, what: 'the surplus connections to be closed' });
   });
 
   it('sends the query again on a new connection when a pooled one was closed by the upstream', async () => {
@@ -253,7 +251,10 @@ describe('forward: connection reuse', () => {
     const { server: s, forwards } = await server(`forward . ${up.addr} {\n force_tcp\n}`);
     await s.query('a.example.org', 'A');
     up.dropConnections();
-    await waitFor(() => forwards[0].upstreams[0].idleConnections === 0, 1000, 'the pool to notice');
+    await waitFor(() => forwards[0].upstreams[0].idleConnections === 0, {
+      timeout: 1000,
+      what: 'the pool to notice',
+    });
     expect(answerData(await s.query('b.example.org', 'A'))).toEqual(['192.0.2.1']);
     expect(up.tcpAccepts).toBe(2);
   });

@@ -4,11 +4,49 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Flag, getRcode, Rcode } from '@tsdns/core';
-import { dig, hasTool, kdig } from '@tsdns/testing';
-import { answerData, startForwardServer, waitFor, type ForwardServer } from './test-support/harness.js';
-import { HAVE_KNOT, startKnot, type Knot } from './test-support/knot.js';
-import { HAVE_OPENSSL } from './test-support/pki.js';
-import { HAVE_UNBOUND, startUnbound, type Unbound } from './test-support/unbound.js';
+import {
+  dig,
+  hasTool,
+  kdig,
+  startKnot,
+  startUnbound,
+  waitFor,
+  type Knot,
+  type Unbound,
+} from '@tsdns/testing';
+import { answerData, startForwardServer, type ForwardServer } from './test-support/harness.js';
+
+/** The zone Knot serves: example.org with a few names. */
+const EXAMPLE_ORG_ZONE = `$ORIGIN example.org.
+$TTL 300
+@        SOA  ns1 hostmaster 2024010101 3600 600 86400 300
+@        NS   ns1
+ns1      A    192.0.2.1
+www      A    192.0.2.80
+www      AAAA 2001:db8::80
+alias    CNAME www
+`;
+
+/** Records Unbound serves: example.net (www A, txt TXT, big: many A records). */
+const EXAMPLE_NET_DATA: readonly string[] = [
+  'example.net. 300 IN SOA ns.example.net. hostmaster.example.net. 1 3600 600 86400 300',
+  'www.example.net. 300 IN A 192.0.2.10',
+  'txt.example.net. 300 IN TXT "served by unbound"',
+  ...Array.from({ length: 60 }, (_, i) => `big.example.net. 300 IN A 198.51.100.${i + 1}`),
+];
+
+/** Knot serving example.org, on `port` when given. */
+function exampleOrgKnot(port?: number): Promise<Knot> {
+  return startKnot({ zones: [{ origin: 'example.org.', text: EXAMPLE_ORG_ZONE }], port });
+}
+
+/**
+ * Unbound answering example.net; every other name gets a static negative answer from the
+ * root local zone, so the health check `. IN NS` is answered without touching the network.
+ */
+function exampleNetUnbound(tls = false): Promise<Unbound> {
+  return startUnbound({ localData: EXAMPLE_NET_DATA, localZones: ['example.net.'], tls });
+}
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -21,10 +59,10 @@ async function server(body: string): Promise<ForwardServer> {
   return s;
 }
 
-describe.skipIf(!HAVE_KNOT)('forward to Knot', () => {
+describe.skipIf(!hasTool('knotd'))('forward to Knot', () => {
   let knot: Knot;
   beforeAll(async () => {
-    knot = await startKnot();
+    knot = await exampleOrgKnot();
   });
   afterAll(async () => {
     await knot?.stop();
@@ -60,7 +98,7 @@ describe.skipIf(!HAVE_KNOT)('forward to Knot', () => {
   });
 
   it('stopping Knot: SERVFAIL, Knot marked down by the health checks; restarting it: answers again', async () => {
-    const own = await startKnot();
+    const own = await exampleOrgKnot();
     let stopped = false;
     cleanup.push(async () => {
       if (!stopped) await own.stop();
@@ -74,21 +112,21 @@ describe.skipIf(!HAVE_KNOT)('forward to Knot', () => {
     await own.stop();
     stopped = true;
     expect(getRcode(await s.query('www.example.org', 'A', { timeout: 3000 }))).toBe(Rcode.SERVFAIL);
-    await waitFor(() => up.isDown(1), 4000, 'Knot to be marked down');
+    await waitFor(() => up.isDown(1), { timeout: 4000, what: 'Knot to be marked down' });
     expect(up.stats.healthcheckFailures).toBeGreaterThanOrEqual(2);
 
     // A new Knot on the same port: the running health checks notice it.
-    const again = await startKnot(undefined, own.port);
+    const again = await exampleOrgKnot(own.port);
     cleanup.push(() => again.stop());
-    await waitFor(() => !up.isDown(1), 4000, 'Knot to be healthy again');
+    await waitFor(() => !up.isDown(1), { timeout: 4000, what: 'Knot to be healthy again' });
     expect(answerData(await s.query('www.example.org', 'A'))).toEqual(['192.0.2.80']);
   });
 });
 
-describe.skipIf(!HAVE_UNBOUND)('forward to Unbound', () => {
+describe.skipIf(!hasTool('unbound'))('forward to Unbound', () => {
   let unbound: Unbound;
   beforeAll(async () => {
-    unbound = await startUnbound();
+    unbound = await exampleNetUnbound();
   });
   afterAll(async () => {
     await unbound?.stop();
@@ -134,16 +172,16 @@ describe.skipIf(!HAVE_UNBOUND)('forward to Unbound', () => {
     const [, ub] = forwards[0].upstreams;
     expect(ub.fails).toBe(0);
     ub.healthcheck();
-    await waitFor(() => !ub.checking, 2000, 'the check to finish');
+    await waitFor(() => !ub.checking, { timeout: 2000, what: 'the check to finish' });
     expect(ub.fails).toBe(0);
     expect(ub.stats.healthcheckFailures).toBe(0);
   });
 });
 
-describe.skipIf(!HAVE_UNBOUND || !HAVE_OPENSSL)('forward over DNS-over-TLS to Unbound', () => {
+describe.skipIf(!hasTool('unbound') || !hasTool('openssl'))('forward over DNS-over-TLS to Unbound', () => {
   let unbound: Unbound;
   beforeAll(async () => {
-    unbound = await startUnbound({ tls: true });
+    unbound = await exampleNetUnbound(true);
   });
   afterAll(async () => {
     await unbound?.stop();
@@ -154,7 +192,7 @@ describe.skipIf(!HAVE_UNBOUND || !HAVE_OPENSSL)('forward over DNS-over-TLS to Un
   }
 
   it('tls CERT KEY CA with tls_servername: answers over TLS and reuses the connection', async () => {
-    const pki = unbound.pki!;
+    const pki = unbound.ca!;
     const { server: s, forwards } = await server(
       `forward . ${tlsAddr()} {\n tls ${pki.clientCert} ${pki.clientKey} ${pki.caCert}\n tls_servername ${pki.serverName}\n}`,
     );
@@ -168,7 +206,7 @@ describe.skipIf(!HAVE_UNBOUND || !HAVE_OPENSSL)('forward over DNS-over-TLS to Un
   });
 
   it('tls CA alone, server name from tls://IP%NAME', async () => {
-    const pki = unbound.pki!;
+    const pki = unbound.ca!;
     const { server: s } = await server(
       `forward . tls://127.0.0.1%${pki.serverName}:${unbound.tlsPort} {\n tls ${pki.caCert}\n}`,
     );
@@ -176,13 +214,13 @@ describe.skipIf(!HAVE_UNBOUND || !HAVE_OPENSSL)('forward over DNS-over-TLS to Un
   });
 
   it('verifies the certificate against the IP address when no server name is given', async () => {
-    const pki = unbound.pki!;
+    const pki = unbound.ca!;
     const { server: s } = await server(`forward . ${tlsAddr()} {\n tls ${pki.caCert}\n}`);
     expect(answerData(await s.query('www.example.net', 'A'))).toEqual(['192.0.2.10']);
   });
 
   it('refuses a server whose certificate does not match tls_servername, or is not signed by the CA', async () => {
-    const pki = unbound.pki!;
+    const pki = unbound.ca!;
     const { server: wrongName } = await server(
       `forward . ${tlsAddr()} {\n tls ${pki.caCert}\n tls_servername other.test\n max_fails 0\n}`,
     );
@@ -195,13 +233,13 @@ describe.skipIf(!HAVE_UNBOUND || !HAVE_OPENSSL)('forward over DNS-over-TLS to Un
   });
 
   it('health checks go over TLS', async () => {
-    const pki = unbound.pki!;
+    const pki = unbound.ca!;
     const { forwards } = await server(
       `forward . ${tlsAddr()} {\n tls ${pki.caCert}\n tls_servername ${pki.serverName}\n health_check 50ms\n}`,
     );
     const [up] = forwards[0].upstreams;
     up.healthcheck();
-    await waitFor(() => !up.checking, 3000, 'the TLS health check to finish');
+    await waitFor(() => !up.checking, { timeout: 3000, what: 'the TLS health check to finish' });
     expect(up.stats.healthcheckFailures).toBe(0);
     // The check used a connection of its own, not the pool.
     expect(up.stats.connCacheMisses['tcp-tls']).toBe(0);

@@ -9,9 +9,8 @@ import {
   tokenize,
   type Message,
   type PluginDefinition,
-  type ResponseWriter,
 } from '@tsdns/core';
-import { buildQuery, dig, hasTool, kdig } from '@tsdns/testing';
+import { CaptureWriter, buildQuery, dig, hasTool, kdig } from '@tsdns/testing';
 import { Forward } from './forward.js';
 import { parseForward } from './setup.js';
 import { answerData, answerPlugin, startForwardServer, type ForwardServer } from './test-support/harness.js';
@@ -229,19 +228,6 @@ describe('forward: which names', () => {
     expect(f.handles('example.net.')).toBe(false);
   });
 });
-
-/** A writer that keeps what is written, for calling the handler directly. */
-class CaptureWriter implements ResponseWriter {
-  readonly transport = 'udp' as const;
-  readonly remoteAddress = '127.0.0.1';
-  readonly remotePort = 40000;
-  readonly localAddress = '127.0.0.1';
-  readonly localPort = 53;
-  written: Message[] = [];
-  write(msg: Message): void {
-    this.written.push(msg);
-  }
-}
 
 function handlerFor(text: string): Forward {
   const [config] = parseForward(new Dispenser(tokenize(text, 'Corefile')));

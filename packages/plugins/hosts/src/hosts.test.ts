@@ -12,24 +12,11 @@ import {
   tokenize,
   type Handler,
   type Message,
-  type ResponseWriter,
 } from '@tsdns/core';
+import { CaptureWriter } from '@tsdns/testing';
 import { HostsHandler } from './hosts.js';
 import { parseHosts } from './setup.js';
 import { HostsStore } from './store.js';
-
-class CaptureWriter implements ResponseWriter {
-  readonly written: Message[] = [];
-  readonly transport = 'udp' as const;
-  readonly remoteAddress = '127.0.0.1';
-  readonly remotePort = 40000;
-  readonly localAddress = '127.0.0.1';
-  readonly localPort = 53;
-  write(msg: Message): number {
-    this.written.push(msg);
-    return encodeMessage(msg).length;
-  }
-}
 
 /** Stands for the rest of the chain: counts the queries that reach it and refuses them. */
 class NextHandler implements Handler {

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rcode, Request, setRcode, type Handler, type Message, type ResponseWriter } from '@tsdns/core';
-import { buildQuery } from '@tsdns/testing';
+import { CaptureWriter, buildQuery } from '@tsdns/testing';
 import { LoadBalance } from './loadbalance.js';
 import { randomShuffle } from './policies.js';
-
-class CaptureWriter implements ResponseWriter {
-  readonly transport = 'udp';
-  readonly remoteAddress = '192.0.2.1';
-  readonly remotePort = 5300;
-  readonly localAddress = '127.0.0.1';
-  readonly localPort = 53;
-  readonly written: Message[] = [];
-  write(msg: Message): void {
-    this.written.push(msg);
-  }
-}
 
 /** Answers with the same (shared) message every time, as a zone or cache might. */
 function fixed(build: (req: Request) => Message): Handler & { shared: Message | undefined } {

@@ -4,17 +4,22 @@ import {
   Flag,
   HandlerError,
   Rcode,
+  Request,
   captureLog,
   encodeMessage,
   tokenize,
   type Handler,
   type LogCapture,
-  type Request,
   type ResponseWriter,
 } from '@tsdns/core';
+import { CaptureWriter, buildQuery, type QueryOptions } from '@tsdns/testing';
 import { QueryLogger } from './log.js';
 import { parseLog } from './setup.js';
-import { CaptureWriter, queryMessage, request } from './test-support/query.js';
+
+/** An A query with id 4242 (the id the expected lines show) answered on `w`. */
+function request(name: string, w: CaptureWriter, opts: QueryOptions = {}): Request {
+  return new Request(buildQuery(name, 'A', { id: 4242, ...opts }), w);
+}
 
 function rules(text: string) {
   return parseLog(new Dispenser(tokenize(text, 'Corefile'), 'Corefile'));
@@ -51,13 +56,14 @@ beforeEach(() => {
 });
 afterEach(() => capture.restore());
 
-const LINE = /^\[INFO\] 127\.0\.0\.1:40212 - 4242 "A IN example\.org\. udp 29 false 512" (\S+) (\S*) (\d+) \d+(\.\d+)?s$/;
+const LINE =
+  /^\[INFO\] 127\.0\.0\.1:40212 - 4242 "A IN example\.org\. udp 29 false 512" (\S+) (\S*) (\d+) \d+(\.\d+)?s$/;
 
 describe('QueryLogger', () => {
   it('logs a synchronous answer synchronously, and returns what next returned', () => {
     const w = new CaptureWriter();
     const result = new QueryLogger(rules('log'), new Answerer(Rcode.NOERROR)).serveDNS(
-      request(queryMessage('example.org.'), w),
+      request('example.org.', w),
       w,
     );
     expect(result).toBe(Rcode.NOERROR);
@@ -71,20 +77,23 @@ describe('QueryLogger', () => {
     const next = new Answerer(Rcode.NOERROR);
     const logger = new QueryLogger(rules('log example.org'), next);
     const w = new CaptureWriter();
-    logger.serveDNS(request(queryMessage('www.example.net.'), w), w);
-    logger.serveDNS(request(queryMessage('WWW.Example.ORG.'), w), w);
-    logger.serveDNS(request(queryMessage('notexample.org.'), w), w);
+    logger.serveDNS(request('www.example.net.', w), w);
+    logger.serveDNS(request('WWW.Example.ORG.', w), w);
+    logger.serveDNS(request('notexample.org.', w), w);
     expect(next.calls).toBe(3);
     expect(capture.lines).toHaveLength(1);
     expect(capture.lines[0]).toContain('"A IN www.example.org. udp');
   });
 
   it('uses the first rule that covers the name, even when its class filter drops the line', () => {
-    const logger = new QueryLogger(rules('log example.org {\n class denial\n}\nlog .'), new Answerer(Rcode.NOERROR));
+    const logger = new QueryLogger(
+      rules('log example.org {\n class denial\n}\nlog .'),
+      new Answerer(Rcode.NOERROR),
+    );
     const w = new CaptureWriter();
-    logger.serveDNS(request(queryMessage('a.example.org.'), w), w);
+    logger.serveDNS(request('a.example.org.', w), w);
     expect(capture.lines).toEqual([]);
-    logger.serveDNS(request(queryMessage('a.example.net.'), w), w);
+    logger.serveDNS(request('a.example.net.', w), w);
     expect(capture.lines).toHaveLength(1);
   });
 
@@ -97,7 +106,7 @@ describe('QueryLogger', () => {
       capture.clear();
       const logger = new QueryLogger(rules(`log {\n class ${selected}\n}`), next);
       const w = new CaptureWriter();
-      logger.serveDNS(request(queryMessage('example.org.'), w), w);
+      logger.serveDNS(request('example.org.', w), w);
       const names = selected.split(' ');
       const expected = names.includes('all') || names.includes(responseClass);
       expect(capture.lines.length, `class ${selected}`).toBe(expected ? 1 : 0);
@@ -122,30 +131,39 @@ describe('QueryLogger', () => {
     };
     const logger = new QueryLogger(rules('log . "{/log/type} {/log/class}" {\n class denial\n}'), next);
     const w = new CaptureWriter();
-    logger.serveDNS(request(queryMessage('example.org.'), w), w);
+    logger.serveDNS(request('example.org.', w), w);
     expect(capture.lines).toEqual(['[INFO] NODATA denial']);
   });
 
   it('shows the error response the server will write when next wrote nothing', () => {
-    const logger = new QueryLogger(rules('log'), failing(() => Rcode.SERVFAIL));
+    const logger = new QueryLogger(
+      rules('log'),
+      failing(() => Rcode.SERVFAIL),
+    );
     const w = new CaptureWriter();
-    expect(logger.serveDNS(request(queryMessage('example.org.'), w), w)).toBe(Rcode.SERVFAIL);
+    expect(logger.serveDNS(request('example.org.', w), w)).toBe(Rcode.SERVFAIL);
     expect(w.written).toEqual([]);
     // 29 bytes: header and question, as the server will send them.
     expect(LINE.exec(capture.lines[0])?.slice(1, 4)).toEqual(['SERVFAIL', 'qr,rd', '29']);
   });
 
   it('counts an EDNS query’s OPT record in the synthesized error response', () => {
-    const logger = new QueryLogger(rules('log . "{rcode} {rsize}"'), failing(() => Rcode.REFUSED));
+    const logger = new QueryLogger(
+      rules('log . "{rcode} {rsize}"'),
+      failing(() => Rcode.REFUSED),
+    );
     const w = new CaptureWriter();
-    logger.serveDNS(request(queryMessage('example.org.', 'A', { bufsize: 4096 }), w), w);
+    logger.serveDNS(request('example.org.', w, { bufsize: 4096 }), w);
     expect(capture.lines).toEqual(['[INFO] REFUSED 40']);
   });
 
   it('prints dashes when next claims to have written but did not', () => {
-    const logger = new QueryLogger(rules('log . "{rcode} {>rflags} {rsize}"'), failing(() => Rcode.NOERROR));
+    const logger = new QueryLogger(
+      rules('log . "{rcode} {>rflags} {rsize}"'),
+      failing(() => Rcode.NOERROR),
+    );
     const w = new CaptureWriter();
-    logger.serveDNS(request(queryMessage('example.org.'), w), w);
+    logger.serveDNS(request('example.org.', w), w);
     expect(capture.lines).toEqual(['[INFO] - - 0']);
   });
 
@@ -158,7 +176,7 @@ describe('QueryLogger', () => {
       }),
     );
     const w = new CaptureWriter();
-    expect(() => logger.serveDNS(request(queryMessage('example.org.'), w), w)).toThrow(error);
+    expect(() => logger.serveDNS(request('example.org.', w), w)).toThrow(error);
     expect(capture.lines).toEqual(['[INFO] REFUSED error']);
   });
 
@@ -170,14 +188,14 @@ describe('QueryLogger', () => {
       }),
     );
     const w = new CaptureWriter();
-    expect(() => logger.serveDNS(request(queryMessage('example.org.'), w), w)).toThrow(TypeError);
+    expect(() => logger.serveDNS(request('example.org.', w), w)).toThrow(TypeError);
     expect(capture.lines).toEqual(['[INFO] SERVFAIL']);
   });
 
   it('logs SERVFAIL when there is no next plugin', () => {
     const logger = new QueryLogger(rules('log . "{rcode}"'), undefined);
     const w = new CaptureWriter();
-    expect(() => logger.serveDNS(request(queryMessage('example.org.'), w), w)).toThrow(/no next plugin/);
+    expect(() => logger.serveDNS(request('example.org.', w), w)).toThrow(/no next plugin/);
     expect(capture.lines).toEqual(['[INFO] SERVFAIL']);
   });
 
@@ -192,7 +210,7 @@ describe('QueryLogger', () => {
     };
     const logger = new QueryLogger(rules('log . "{rcode} {duration}"'), next);
     const w = new CaptureWriter();
-    const result = logger.serveDNS(request(queryMessage('example.org.'), w), w);
+    const result = logger.serveDNS(request('example.org.', w), w);
     expect(result).toBeInstanceOf(Promise);
     expect(capture.lines).toEqual([]);
     expect(await result).toBe(Rcode.NXDOMAIN);
@@ -208,14 +226,14 @@ describe('QueryLogger', () => {
       failing(() => Promise.reject(error)),
     );
     const w = new CaptureWriter();
-    await expect(logger.serveDNS(request(queryMessage('example.org.'), w), w)).rejects.toBe(error);
+    await expect(logger.serveDNS(request('example.org.', w), w)).rejects.toBe(error);
     expect(capture.lines).toEqual(['[INFO] SERVFAIL']);
   });
 
   it('publishes log/type and log/class metadata even when the line is not printed', () => {
     const logger = new QueryLogger(rules('log {\n class error\n}'), new Answerer(Rcode.NOERROR));
     const w = new CaptureWriter();
-    const req = request(queryMessage('example.org.'), w);
+    const req = request('example.org.', w);
     logger.serveDNS(req, w);
     expect(capture.lines).toEqual([]);
     expect(req.metadata('log/type')).toBe('NOERROR');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Flag, Rcode, setRcode, type Message } from '@tsdns/core';
+import { Flag, Rcode, Request, setRcode, type Message } from '@tsdns/core';
+import { CaptureWriter, buildQuery, type QueryOptions } from '@tsdns/testing';
 import { COMBINED_LOG_FORMAT, COMMON_LOG_FORMAT, compileFormat } from './format.js';
 import { formatFlags, formatRcode, formatSeconds, renderLine, type LoggedResponse } from './render.js';
-import { CaptureWriter, queryMessage, request } from './test-support/query.js';
 
 describe('formatFlags', () => {
   it('prints the set flags in CoreDNS order', () => {
@@ -38,7 +38,19 @@ describe('formatRcode', () => {
   });
 });
 
-function responseTo(msg: Message, init: { flags?: number; rcode?: number; len?: number } = {}): LoggedResponse {
+/** A query with id 4242 (the id the expected lines show). */
+function queryMessage(name: string, type = 'A', opts: QueryOptions = {}): Message {
+  return buildQuery(name, type, { id: 4242, ...opts });
+}
+
+function request(msg: Message, w = new CaptureWriter()): Request {
+  return new Request(msg, w);
+}
+
+function responseTo(
+  msg: Message,
+  init: { flags?: number; rcode?: number; len?: number } = {},
+): LoggedResponse {
   const reply: Message = { ...msg, flags: init.flags ?? Flag.QR | Flag.AA | Flag.RD, additionals: [] };
   setRcode(reply, init.rcode ?? 0);
   return { msg: reply, rcode: init.rcode ?? 0, len: init.len ?? 45, start: 1000 };
@@ -48,12 +60,20 @@ describe('renderLine', () => {
   it('renders the Common Log Format as CoreDNS prints it', () => {
     const msg = queryMessage('Example.ORG.', 'A');
     const line = renderLine(compileFormat(COMMON_LOG_FORMAT), request(msg), responseTo(msg), 1037.990251);
-    expect(line).toBe('127.0.0.1:40212 - 4242 "A IN example.org. udp 29 false 512" NOERROR qr,aa,rd 45 0.037990251s');
+    expect(line).toBe(
+      '127.0.0.1:40212 - 4242 "A IN example.org. udp 29 false 512" NOERROR qr,aa,rd 45 0.037990251s',
+    );
   });
 
   it('brackets IPv6 addresses and reports TCP, EDNS and DO as CoreDNS does', () => {
     const msg = queryMessage('example.org.', 'AAAA', { bufsize: 4096, do: true, id: 7 });
-    const w = new CaptureWriter('tcp', '2001:db8::1', 5353, '::1', 1053);
+    const w = new CaptureWriter({
+      transport: 'tcp',
+      remoteAddress: '2001:db8::1',
+      remotePort: 5353,
+      localAddress: '::1',
+      localPort: 1053,
+    });
     const res = responseTo(msg, { rcode: Rcode.NXDOMAIN, flags: Flag.QR | Flag.RD | Flag.RA });
     const line = renderLine(compileFormat(COMBINED_LOG_FORMAT + ' {local}'), request(msg, w), res, 1002);
     // Over TCP the usable size is 65535 whatever the OPT record says; 40 bytes with the OPT record.
@@ -70,7 +90,7 @@ describe('renderLine', () => {
   });
 
   it('prints the opcode as a number', () => {
-    const msg = queryMessage('example.org.', 'SOA', { flags: 4 << 11 });
+    const msg = queryMessage('example.org.', 'SOA', { opcode: 4 });
     expect(renderLine(compileFormat('{>opcode}'), request(msg), responseTo(msg), 0)).toBe('4');
   });
 
@@ -85,7 +105,12 @@ describe('renderLine', () => {
     const req = request(msg);
     req.setMetadata('test/value', () => 'forty-two');
     req.setMetadata('test/empty', () => '');
-    const line = renderLine(compileFormat('{/test/value}|{/test/empty}|{/test/missing}'), req, responseTo(msg), 0);
+    const line = renderLine(
+      compileFormat('{/test/value}|{/test/empty}|{/test/missing}'),
+      req,
+      responseTo(msg),
+      0,
+    );
     expect(line).toBe('forty-two||-');
   });
 

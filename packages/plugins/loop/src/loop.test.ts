@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Dispenser,
-  Rcode,
-  Request,
-  tokenize,
-  type Handler,
-  type Message,
-  type ResponseWriter,
-} from '@tsdns/core';
-import { buildQuery } from '@tsdns/testing';
+import { Dispenser, Rcode, Request, tokenize, type Handler } from '@tsdns/core';
+import { CaptureWriter, buildQuery } from '@tsdns/testing';
 import { Loop } from './loop.js';
 import { probeTarget } from './probe.js';
 import { probeName } from './qname.js';
 import { parseLoop } from './setup.js';
-
-class NullWriter implements ResponseWriter {
-  readonly transport = 'udp' as const;
-  readonly remoteAddress = '127.0.0.1';
-  readonly remotePort = 55953;
-  readonly localAddress = '127.0.0.1';
-  readonly localPort = 1053;
-  write(_msg: Message): void {}
-}
 
 function chain(loop: Loop): string[] {
   const passed: string[] = [];
@@ -37,7 +20,7 @@ function chain(loop: Loop): string[] {
 }
 
 function ask(loop: Loop, name: string, type: string): number | Promise<number> {
-  const w = new NullWriter();
+  const w = new CaptureWriter({ remotePort: 55953, localPort: 1053 });
   return loop.serveDNS(new Request(buildQuery(name, type), w), w);
 }
 

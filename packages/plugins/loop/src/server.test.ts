@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage, Flag, Rcode, type Message, type PluginDefinition } from '@tsdns/core';
 import forward from '@tsdns/plugin-forward';
-import { startTestServer, type TestServer } from '@tsdns/testing';
+import { startTestServer, waitFor, type TestServer } from '@tsdns/testing';
 import { createLoopPlugin, Loop, type LoopPluginOptions } from './index.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -52,14 +52,6 @@ async function upstream(answer: boolean): Promise<{ port: number; questions: str
   return { port: socket.address().port, questions };
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const MESSAGE = (from: string, to: string, zone: string) =>
   new RegExp(
     `^Loop \\(${from} -> ${to}\\) detected for zone "${zone.replace(/\./g, '\\.')}", ` +
@@ -74,7 +66,7 @@ describe('loop with a real forwarding loop', () => {
       (p) => `.:${p[0]} {\n loop\n forward . 127.0.0.1:${p[0]}\n}`,
       [loopPlugin(loops, { fatal: (m) => fatal.push(m) }), forward],
     );
-    await waitFor(() => fatal.length > 0, 5000, 'the loop to be detected');
+    await waitFor(() => fatal.length > 0, { timeout: 5000, what: 'the loop to be detected' });
     expect(fatal[0]).toMatch(MESSAGE('127\\.0\\.0\\.1:\\d+', `:${s.port}`, '.'));
     expect(fatal[0]).toContain(loops[0].qname);
   });
@@ -87,7 +79,7 @@ describe('loop with a real forwarding loop', () => {
       [loopPlugin([], { fatal: (m) => fatal.push(m) }), forward],
       2,
     );
-    await waitFor(() => fatal.length > 0, 5000, 'the loop to be detected');
+    await waitFor(() => fatal.length > 0, { timeout: 5000, what: 'the loop to be detected' });
     expect(fatal).toHaveLength(1);
     expect(fatal[0]).toMatch(/^Loop \(127\.0\.0\.1:\d+ -> :\d+\) detected for zone "\."/);
   });
@@ -107,7 +99,7 @@ describe('loop with a real forwarding loop', () => {
         `example.org:${p[0]} example.net:${p[0]} {\n bind 127.0.0.1\n loop\n forward . 127.0.0.1:${p[0]}\n}`,
       [bind, loopPlugin([], { fatal: (m) => fatal.push(m) }), forward],
     );
-    await waitFor(() => fatal.length > 0, 5000, 'the loop to be detected');
+    await waitFor(() => fatal.length > 0, { timeout: 5000, what: 'the loop to be detected' });
     expect(fatal[0]).toMatch(MESSAGE('127\\.0\\.0\\.1:\\d+', `127\\.0\\.0\\.1:${s.port}`, 'example.org.'));
   });
 
@@ -118,7 +110,10 @@ describe('loop with a real forwarding loop', () => {
       1,
       true,
     );
-    await waitFor(() => s.logs.some((l) => l.startsWith('[FATAL]')), 5000, 'the FATAL line');
+    await waitFor(() => s.logs.some((l) => l.startsWith('[FATAL]')), {
+      timeout: 5000,
+      what: 'the FATAL line',
+    });
     const line = s.logs.find((l) => l.startsWith('[FATAL]')) as string;
     expect(line).toMatch(
       /^\[FATAL\] plugin\/loop: Loop \(127\.0\.0\.1:\d+ -> :\d+\) detected for zone "\.", see https:\/\/coredns\.io\/plugins\/loop#troubleshooting\. Query: "HINFO \d+\.\d+\."$/,
@@ -136,7 +131,7 @@ describe('loop without a loop', () => {
       [loopPlugin(loops, { fatal: (m) => fatal.push(m) }), forward],
     );
     const [loop] = loops;
-    await waitFor(() => loop.disabled, 5000, 'the probe to be answered');
+    await waitFor(() => loop.disabled, { timeout: 5000, what: 'the probe to be answered' });
     expect(up.questions).toEqual([`HINFO ${loop.qname}`]);
     expect(loop.seen).toBe(1);
     // Disabled: even the probe name goes through uncounted now.
@@ -160,7 +155,7 @@ describe('loop without a loop', () => {
       ],
     );
     const [loop] = loops;
-    await waitFor(() => loop.disabled, 3000, 'the deadline');
+    await waitFor(() => loop.disabled, { timeout: 3000, what: 'the deadline' });
     expect(loop.seen).toBe(0);
     expect(up.questions.length).toBeGreaterThanOrEqual(2);
     expect(fatal).toEqual([]);

@@ -3,25 +3,29 @@
  * our NOTIFY), and knotd as the primary our transfer client pulls from (AXFR, and IXFR
  * from its journal).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { querySoa, transferIn, type ResourceRecord } from '@tsdns/core';
-import { freePorts, hasTool, kdig, runTool, startTestServer, type TestServer } from '@tsdns/testing';
+import {
+  freePorts,
+  hasTool,
+  kdig,
+  runTool,
+  startKnot,
+  startTestServer,
+  waitFor,
+  type Knot,
+  type TestServer,
+} from '@tsdns/testing';
 import transfer from './index.js';
-import { knotSerial, startKnot, waitUntil, type Knot } from './test-support/knot.js';
 import { a, soa, testZones, zoneRecords, zoneSourcePlugin } from './test-support/zones.js';
 
 const Z = 'example.org.';
 const haveKnot = hasTool('knotd') && hasTool('kdig') && hasTool('knotc');
 
-let dir: string;
 let knot: Knot | undefined;
 let server: TestServer | undefined;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tsdns-knot-xfr-'));
   testZones.reset();
 });
 afterEach(async () => {
@@ -29,8 +33,12 @@ afterEach(async () => {
   knot = undefined;
   await server?.stop();
   server = undefined;
-  rmSync(dir, { recursive: true, force: true });
 });
+
+/** Waits until Knot serves `serial` for the zone; fails with Knot's log. */
+function untilSerial(k: Knot, serial: number, what: string): Promise<void> {
+  return waitFor(async () => (await k.serial(Z)) === serial, { timeout: 15_000, what, detail: k.output });
+}
 
 describe.skipIf(!haveKnot)('knotd as a secondary of tsdns', () => {
   it('loads the zone by AXFR, then follows our NOTIFY with an IXFR', async () => {
@@ -43,34 +51,15 @@ describe.skipIf(!haveKnot)('knotd as a secondary of tsdns', () => {
       captureLogs: true,
     });
     const tsdns = server;
-    knot = await startKnot(
-      dir,
-      [
-        'remote:',
-        '  - id: tsdns',
-        `    address: 127.0.0.1@${tsdns.port}`,
-        'acl:',
-        '  - id: notify_from_tsdns',
-        '    address: 127.0.0.1',
-        '    action: notify',
-        '  - id: transfer_to_tests',
-        '    address: 127.0.0.1',
-        '    action: transfer',
-        'template:',
-        '  - id: default',
-        '    zonefile-sync: -1',
-        '    journal-content: changes',
-        'zone:',
-        `  - domain: ${Z}`,
-        '    master: tsdns',
-        '    acl: [notify_from_tsdns, transfer_to_tests]',
-        `    file: ${join(dir, 'example.org.zone')}`,
-      ],
-      knotPort,
-    );
+    knot = await startKnot({
+      zones: [{ origin: Z, primary: { port: tsdns.port } }],
+      journal: true,
+      logLevel: 'info',
+      port: knotPort,
+    });
     const k = knot;
-    await waitUntil(k, 'the bootstrap AXFR', async () => (await knotSerial(k, Z)) === 100);
-    expect(k.log()).toMatch(/AXFR, incoming, remote 127\.0\.0\.1@\d+.*finished/);
+    await untilSerial(k, 100, 'the bootstrap AXFR');
+    expect(k.output()).toMatch(/AXFR, incoming, remote 127\.0\.0\.1@\d+.*finished/);
     const host7 = await kdig(['A', `host7.${Z}`, '+norecurse'], { target: { port: k.port } });
     expect(host7.answer.map((r) => r.rdata)).toEqual(['10.0.0.7']);
 
@@ -81,13 +70,13 @@ describe.skipIf(!haveKnot)('knotd as a secondary of tsdns', () => {
       a(`www.${Z}`, '192.0.2.80'),
     ];
     testZones.set(Z, 101, next);
-    await waitUntil(k, 'the IXFR after NOTIFY', async () => (await knotSerial(k, Z)) === 101);
+    await untilSerial(k, 101, 'the IXFR after NOTIFY');
     // Our NOTIFY (the startup one may come before or after), then the IXFR it caused.
-    expect(k.log()).toMatch(
+    expect(k.output()).toMatch(
       /notify, incoming, remote 127\.0\.0\.1@\d+[^\n]*\n.*remote serial 101, zone is outdated/,
     );
-    expect(k.log()).toMatch(/IXFR, incoming, remote 127\.0\.0\.1@\d+, finished/);
-    expect(k.log()).toMatch(/zone updated, [\d.]+ seconds, serial 100 -> 101/);
+    expect(k.output()).toMatch(/IXFR, incoming, remote 127\.0\.0\.1@\d+, finished/);
+    expect(k.output()).toMatch(/zone updated, [\d.]+ seconds, serial 100 -> 101/);
     expect(
       tsdns.logs.some((l) => l.includes('Outgoing incremental transfer of') && l.includes('from 100 to 101')),
     ).toBe(true);
@@ -127,26 +116,13 @@ describe.skipIf(!haveKnot)('transferIn from knotd as the primary', () => {
   }
 
   it('pulls the zone by AXFR, then the change by IXFR from the journal, then "current"', async () => {
-    const file = join(dir, 'example.org.zone');
-    writeFileSync(file, zoneFile(1, ['www A 192.0.2.80', 'old A 192.0.2.1', 'txt TXT "one"']));
-    knot = await startKnot(dir, [
-      'template:',
-      '  - id: default',
-      '    zonefile-sync: -1',
-      '    zonefile-load: difference',
-      '    journal-content: changes',
-      'acl:',
-      '  - id: xfr',
-      '    address: 127.0.0.1',
-      '    action: transfer',
-      'zone:',
-      `  - domain: ${Z}`,
-      `    file: ${file}`,
-      '    acl: xfr',
-    ]);
+    knot = await startKnot({
+      zones: [{ origin: Z, text: zoneFile(1, ['www A 192.0.2.80', 'old A 192.0.2.1', 'txt TXT "one"']) }],
+      journal: true,
+    });
     const k = knot;
     const primary = { host: '127.0.0.1', port: k.port };
-    await waitUntil(k, 'the zone', async () => (await knotSerial(k, Z)) === 1);
+    await untilSerial(k, 1, 'the zone');
     expect((await querySoa(Z, primary)).data.serial).toBe(1);
 
     const full = await transferIn(Z, primary);
@@ -165,10 +141,8 @@ describe.skipIf(!haveKnot)('transferIn from knotd as the primary', () => {
         .sort(),
     );
 
-    writeFileSync(file, zoneFile(2, ['www A 192.0.2.81', 'txt TXT "one"', 'new A 192.0.2.2']));
-    const reload = await runTool('knotc', ['-s', k.socket, 'zone-reload', Z]);
-    expect(reload.exitCode).toBe(0);
-    await waitUntil(k, 'serial 2', async () => (await knotSerial(k, Z)) === 2);
+    await k.reload(Z, zoneFile(2, ['www A 192.0.2.81', 'txt TXT "one"', 'new A 192.0.2.2']));
+    await untilSerial(k, 2, 'serial 2');
 
     const inc = await transferIn(Z, primary, { ixfrFromSerial: 1 });
     expect(inc.kind).toBe('ixfr');

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Flag, Opcode, Rcode, getOpcode, getRcode, transferIn, type ResourceRecord } from '@tsdns/core';
-import { hasTool, query, runTool, startTestServer, type TestServer } from '@tsdns/testing';
+import { NotifyListener, hasTool, query, runTool, startTestServer, type TestServer } from '@tsdns/testing';
 import transfer from './index.js';
-import { NotifyListener } from './test-support/notify-listener.js';
 import { a, soa, testZones, zoneRecords, zoneSourcePlugin } from './test-support/zones.js';
 
 const Z = 'example.org.';
@@ -14,7 +13,7 @@ beforeEach(() => testZones.reset());
 afterEach(async () => {
   await server?.stop();
   server = undefined;
-  for (const l of listeners.splice(0)) l.close();
+  for (const l of listeners.splice(0)) await l.close();
 });
 
 async function start(body: string, zone = 'example.org'): Promise<TestServer> {

@@ -8,24 +8,10 @@ import {
   type Message,
   type ResourceRecord,
   type ResponseWriter,
-  type Transport,
 } from '@tsdns/core';
-import { buildQuery, type QueryOptions } from '@tsdns/testing';
+import { CaptureWriter, buildQuery, type QueryOptions } from '@tsdns/testing';
 import { Cache } from '../cache.js';
 import { parseCache } from '../setup.js';
-
-/** A writer that keeps what it is given. */
-export class CaptureWriter implements ResponseWriter {
-  readonly remoteAddress = '192.0.2.53';
-  readonly remotePort = 40000;
-  readonly localAddress = '127.0.0.1';
-  readonly localPort = 53;
-  readonly written: Message[] = [];
-  constructor(readonly transport: Transport = 'udp') {}
-  write(msg: Message): void {
-    this.written.push(msg);
-  }
-}
 
 /** A clock the test moves by hand (milliseconds). */
 export class FakeClock {

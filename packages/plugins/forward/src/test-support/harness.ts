@@ -77,20 +77,6 @@ export async function startForwardServer(
   return { server, forwards, stop: () => server.stop() };
 }
 
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Polls `check` every 20 ms until it is true; fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 /** The rdata of each answer record (addresses for A and AAAA). */
 export function answerData(msg: Message): unknown[] {
   return msg.answers.map((rr) => ('data' in rr ? rr.data : undefined));

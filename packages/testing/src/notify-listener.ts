@@ -1,14 +1,24 @@
+/**
+ * A secondary's NOTIFY port for tests of servers that send NOTIFY (RFC 1996): it records
+ * every NOTIFY that arrives on 127.0.0.1 over UDP and acknowledges it, as a secondary does.
+ */
 import { createSocket, type Socket } from 'node:dgram';
-import { Flag, decodeMessage, encodeMessage, type Message } from '@tsdns/core';
+import { Flag, Opcode, decodeMessage, encodeMessage, getOpcode, type Message } from '@tsdns/core';
 
-/** A secondary's NOTIFY port: records every NOTIFY and acknowledges it (NOERROR). */
 export class NotifyListener {
+  /** The NOTIFY messages received, in order. */
   readonly received: Message[] = [];
   #waiters: (() => void)[] = [];
 
   private constructor(readonly socket: Socket) {
     socket.on('message', (buf, rinfo) => {
-      const msg = decodeMessage(buf);
+      let msg: Message;
+      try {
+        msg = decodeMessage(buf);
+      } catch {
+        return;
+      }
+      if (getOpcode(msg) !== Opcode.NOTIFY || (msg.flags & Flag.QR) !== 0) return;
       this.received.push(msg);
       socket.send(
         encodeMessage({ ...msg, flags: msg.flags | Flag.QR, answers: [] }),
@@ -19,6 +29,7 @@ export class NotifyListener {
     });
   }
 
+  /** Listens on a free UDP port of 127.0.0.1. */
   static async start(): Promise<NotifyListener> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
@@ -29,7 +40,15 @@ export class NotifyListener {
     return this.socket.address().port;
   }
 
-  /** Waits until `count` NOTIFYs arrived; rejects after `timeoutMs`. */
+  /** The SOA serials the NOTIFYs carried (undefined for one without an SOA answer). */
+  serials(): (number | undefined)[] {
+    return this.received.map((m) => {
+      const soa = m.answers[0];
+      return soa?.type === 'SOA' ? soa.data.serial : undefined;
+    });
+  }
+
+  /** Resolves with all NOTIFYs once `count` have arrived; rejects after `timeoutMs`. */
   async waitFor(count: number, timeoutMs = 5000): Promise<Message[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.received.length < count) {
@@ -46,7 +65,7 @@ export class NotifyListener {
     return this.received;
   }
 
-  close(): void {
-    this.socket.close();
+  close(): Promise<void> {
+    return new Promise((resolve) => this.socket.close(() => resolve()));
   }
 }
