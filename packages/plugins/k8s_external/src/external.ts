@@ -9,6 +9,7 @@ import {
   type ExternalSource,
   type Handler,
   type Message,
+  type Transferer,
   type Request,
   type ResourceRecord,
   type ResponseWriter,
@@ -25,6 +26,7 @@ import {
   type LookupResult,
 } from './records.js';
 import { addressFromReverse } from './reverse.js';
+import { externalZoneRecords } from './transfer.js';
 
 const NAME = 'k8s_external';
 /** CoreDNS's SOA timers for the external zone (the serial comes from the cluster). */
@@ -54,9 +56,10 @@ function join(label: string, zone: string): string {
  * the addresses of the service's load balancer ingress and externalIPs, SRV for its ports,
  * PTR for those addresses, and with `headless` the endpoints of headless services. The data
  * comes from an ExternalSource (the kubernetes plugin), found at startup. The zone has an
- * SOA and NS at its apex, with the name server `ns1.APEX.ZONE`.
+ * SOA and NS at its apex, with the name server `ns1.APEX.ZONE`. The zones can be transferred
+ * (through the transfer plugin), without NOTIFY, as in CoreDNS.
  */
-export class K8sExternal implements Handler {
+export class K8sExternal implements Handler, Transferer {
   readonly name = NAME;
   next: Handler | undefined = undefined;
   /** The cluster's data; set at startup, when the chain is built. */
@@ -118,6 +121,36 @@ export class K8sExternal implements Handler {
     return this.#lookUp(req, answer).then(({ answer: merged, truncated }) =>
       this.#writeAnswer(req, w, names, source, merged, truncated),
     );
+  }
+
+  /**
+   * The whole of `zone` for AXFR: SOA, NS and the name server's addresses, then every
+   * external name's records, then the SOA again. Undefined for a zone that is not one of
+   * this plugin's, or before the source is known.
+   */
+  transfer(zone: string): Iterable<readonly ResourceRecord[]> | undefined {
+    const source = this.source;
+    const names = this.#names.get(zone);
+    if (source === undefined || names === undefined) return undefined;
+    return this.#zoneBatches(names, source);
+  }
+
+  /** The zones this plugin can transfer. */
+  transferZones(): Iterable<string> {
+    return this.#zones;
+  }
+
+  *#zoneBatches(names: ZoneNames, source: ExternalSource): Generator<ResourceRecord[]> {
+    const ttl = this.config.ttl;
+    // One SOA for both ends: the serial must not move while the zone is read.
+    const soa = this.#soa(names, source);
+    yield [soa];
+    yield [
+      { name: names.zone, type: 'NS', class: 'IN', ttl, data: names.ns },
+      ...this.nameServerRecords(names.zone, names.ns, source),
+    ];
+    yield* externalZoneRecords(source.externalServices(names.zone, this.config.headless), ttl);
+    yield [soa];
   }
 
   /** A reply to `req` with AA set. */

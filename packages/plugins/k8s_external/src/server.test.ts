@@ -14,7 +14,8 @@ import {
   type PluginDefinition,
 } from '@tsdns/core';
 import file from '@tsdns/plugin-file';
-import { dig, hasTool, kdig, startTestServer, type TestServer } from '@tsdns/testing';
+import transfer from '@tsdns/plugin-transfer';
+import { dig, hasTool, kdig, kdigTransfer, startTestServer, type TestServer } from '@tsdns/testing';
 import k8sExternal from './index.js';
 import { FakeExternalSource, sampleServices } from './test-support/source.js';
 
@@ -56,6 +57,9 @@ describe('k8s_external through the server', () => {
   beforeAll(async () => {
     server = await startTestServer({
       corefile: ([port]) => `.:${port} {
+    transfer example.org {
+        to *
+    }
     k8s_external example.org {
         headless
         ttl 10
@@ -64,7 +68,7 @@ describe('k8s_external through the server', () => {
     file ${join(dir, 'elb.db')} elb.example.net
 }
 `,
-      plugins: [k8sExternal, kubernetesStandIn(new FakeExternalSource(sampleServices())), file],
+      plugins: [transfer, k8sExternal, kubernetesStandIn(new FakeExternalSource(sampleServices())), file],
     });
   });
   afterAll(() => server.stop());
@@ -131,6 +135,19 @@ describe('k8s_external through the server', () => {
       ]);
     },
   );
+
+  it.skipIf(!hasTool('kdig'))('transfers the zone to kdig through the transfer plugin', async () => {
+    const axfr = await kdigTransfer('AXFR', 'example.org.', server.target);
+    expect(axfr.error).toBeUndefined();
+    const records = axfr.records.map((r) => `${r.name} ${r.type} ${r.rdata}`);
+    expect(records[0]).toMatch(/^example\.org\. SOA ns1\.dns\.example\.org\. /);
+    expect(records.at(-1)).toBe(records[0]);
+    expect(records).toContain('example.org. NS ns1.dns.example.org.');
+    expect(records).toContain('web.default.example.org. A 192.0.2.11');
+    expect(records).toContain('lb.default.example.org. CNAME lb-1234.elb.example.net.');
+    expect(records).toContain('_pg._tcp.db.data.example.org. SRV 0 50 5432 db-1.db.data.example.org.');
+    expect(records.filter((r) => r.includes('elb.example.net. A'))).toEqual([]);
+  });
 
   it.skipIf(!hasTool('kdig'))('shows kdig over TCP the NS of the zone', async () => {
     const ns = await kdig(['+tcp', 'example.org', 'NS'], { target: server.target });
