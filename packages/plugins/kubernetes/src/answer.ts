@@ -13,7 +13,15 @@
  * are left as pending parts and resolved afterwards in place (`resolveParts`).
  */
 import { isIP } from 'node:net';
-import { Flag, isSubdomain, nameKey, type Message, type Request, type ResourceRecord, type SoaData } from '@tsdns/core';
+import {
+  Flag,
+  isSubdomain,
+  nameKey,
+  type Message,
+  type Request,
+  type ResourceRecord,
+  type SoaData,
+} from '@tsdns/core';
 import { Entry, NAME_ERROR } from './lookup.js';
 import { INVALID, labelsBelow, parseRequest } from './parse.js';
 import { DNS_SCHEMA_VERSION, DNS_VERSION_TTL, joinName, type KubeView } from './view.js';
@@ -72,7 +80,13 @@ export function reverseAddress(name: string): string {
     if (nibbles.length !== 32 || !nibbles.every((n) => /^[0-9a-f]$/.test(n))) return '';
     nibbles.reverse();
     const groups: string[] = [];
-    for (let i = 0; i < 32; i += 4) groups.push(nibbles.slice(i, i + 4).join('').replace(/^0{1,3}/, ''));
+    for (let i = 0; i < 32; i += 4)
+      groups.push(
+        nibbles
+          .slice(i, i + 4)
+          .join('')
+          .replace(/^0{1,3}/, ''),
+      );
     // The compressed form, as the API writes IPv6 addresses.
     return compressIPv6(groups);
   }
@@ -147,7 +161,13 @@ export class Answerer {
    * `owner` (the name as asked); `zoneOut` is the zone as the query wrote it. NAME_ERROR
    * when the name does not exist.
    */
-  build(qtype: string, name: string, owner: string, zone: string, zoneOut: string): Built | typeof NAME_ERROR {
+  build(
+    qtype: string,
+    name: string,
+    owner: string,
+    zone: string,
+    zoneOut: string,
+  ): Built | typeof NAME_ERROR {
     switch (qtype) {
       case 'A':
       case 'AAAA': {
@@ -205,7 +225,13 @@ export class Answerer {
   }
 
   /** A or AAAA parts for `name`; `chain` holds the CNAME targets followed so far. */
-  addresses(type: 'A' | 'AAAA', name: string, owner: string, zone: string, chain: readonly string[]): Part[] | typeof NAME_ERROR {
+  addresses(
+    type: 'A' | 'AAAA',
+    name: string,
+    owner: string,
+    zone: string,
+    chain: readonly string[],
+  ): Part[] | typeof NAME_ERROR {
     const entries = this.entries(name, zone);
     if (entries === NAME_ERROR) return NAME_ERROR;
     const out: Part[] = [];
@@ -228,7 +254,15 @@ export class Answerer {
   }
 
   /** An ExternalName target: a CNAME, then its addresses from inside the zone or through the chain. */
-  #follow(host: string, type: 'A' | 'AAAA', name: string, owner: string, zone: string, chain: readonly string[], out: Part[]): void {
+  #follow(
+    host: string,
+    type: 'A' | 'AAAA',
+    name: string,
+    owner: string,
+    zone: string,
+    chain: readonly string[],
+    out: Part[],
+  ): void {
     const target = absolute(host);
     const key = nameKey(target);
     // x CNAME x, a loop, or a chain too long: CoreDNS leaves the CNAME out.
@@ -274,7 +308,13 @@ export class Answerer {
       const addrKey = `${target} ${e.host}`;
       if (!addrSeen.has(addrKey)) {
         addrSeen.add(addrKey);
-        extra.push({ name: target, type: isIP(e.host) === 4 ? 'A' : 'AAAA', class: 'IN', ttl: this.ttl, data: e.host } as ResourceRecord);
+        extra.push({
+          name: target,
+          type: isIP(e.host) === 4 ? 'A' : 'AAAA',
+          class: 'IN',
+          ttl: this.ttl,
+          data: e.host,
+        } as ResourceRecord);
       }
     }
     return { answer, extra, pending: false };
@@ -333,7 +373,11 @@ export class Answerer {
  * inside the zone is kept when its own parts resolve to records. Sets `tc` when a looked-up
  * answer was truncated.
  */
-export async function resolveParts(parts: readonly Part[], req: Request, tc: { truncated: boolean }): Promise<ResourceRecord[]> {
+export async function resolveParts(
+  parts: readonly Part[],
+  req: Request,
+  tc: { truncated: boolean },
+): Promise<ResourceRecord[]> {
   const out: ResourceRecord[] = [];
   for (const p of parts) {
     if (p instanceof UpstreamPart) {

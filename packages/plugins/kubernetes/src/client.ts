@@ -57,10 +57,17 @@ function inCluster(src: InClusterSource): KubeConfig {
     );
   const tokenFile = join(src.serviceAccountDir, 'token');
   if (!existsSync(tokenFile))
-    throw new CredentialsError(`unable to load in-cluster configuration: no service account token at ${tokenFile}`);
+    throw new CredentialsError(
+      `unable to load in-cluster configuration: no service account token at ${tokenFile}`,
+    );
   const caFile = join(src.serviceAccountDir, 'ca.crt');
   const server = `https://${isIPv6(host) ? `[${host}]` : host}:${port}`;
-  const cluster: Cluster = { name: 'in-cluster', server, skipTLSVerify: false, caFile: existsSync(caFile) ? caFile : undefined };
+  const cluster: Cluster = {
+    name: 'in-cluster',
+    server,
+    skipTLSVerify: false,
+    caFile: existsSync(caFile) ? caFile : undefined,
+  };
   const user: User = { name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile } } };
   const kc = new KubeConfig();
   kc.loadFromClusterAndUser(cluster, user);
@@ -90,7 +97,8 @@ function fromEndpoint(c: Extract<Credentials, { kind: 'endpoint' }>): KubeConfig
     name: 'endpoint',
     certFile: c.tls?.cert,
     keyFile: c.tls?.key,
-    authProvider: c.tokenFile === undefined ? undefined : { name: 'tokenFile', config: { tokenFile: c.tokenFile } },
+    authProvider:
+      c.tokenFile === undefined ? undefined : { name: 'tokenFile', config: { tokenFile: c.tokenFile } },
   };
   const kc = new KubeConfig();
   kc.loadFromClusterAndUser(cluster, user);
@@ -113,7 +121,9 @@ export function fromKubeconfig(file: string, context: string | undefined): KubeC
   if (kc.getCurrentCluster() === null)
     throw new CredentialsError(`kubeconfig ${file}: no cluster for context "${kc.getCurrentContext()}"`);
   // kubectl talks plain HTTP to an http:// server; the library does only when told not to verify.
-  kc.clusters = kc.clusters.map((cl) => (cl.server.startsWith('http://') ? { ...cl, skipTLSVerify: true } : cl));
+  kc.clusters = kc.clusters.map((cl) =>
+    cl.server.startsWith('http://') ? { ...cl, skipTLSVerify: true } : cl,
+  );
   return kc;
 }
 
@@ -162,7 +172,12 @@ export class KubeClient {
   }
 
   private params(o: ListOptions) {
-    return { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit, _continue: o.continueToken };
+    return {
+      labelSelector: o.labelSelector,
+      fieldSelector: o.fieldSelector,
+      limit: o.limit,
+      _continue: o.continueToken,
+    };
   }
 
   readonly services: ResourceClient = {

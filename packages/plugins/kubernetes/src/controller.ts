@@ -19,7 +19,13 @@ import {
   toService,
   type ApiObject,
 } from './objects.js';
-import { Reflector, type ReflectorOptions, type ReflectorTarget, type ResourceClient, type Watcher } from './reflector.js';
+import {
+  Reflector,
+  type ReflectorOptions,
+  type ReflectorTarget,
+  type ResourceClient,
+  type Watcher,
+} from './reflector.js';
 import type { LabelSelector } from './selector.js';
 import type { ClusterStore, ServiceIndex } from './store.js';
 import { TRIGGER_TIME_ANNOTATION, observeProgramming } from './metrics.js';
@@ -123,9 +129,17 @@ export class KubeController {
       this.reflectors.push(new Reflector(c, client.watcher, t, { ...base, labelSelector: labels, ...o }));
     };
 
-    add(client.services, this.#serviceTarget(client.services.kind, store.cluster, inNamespaces, (o) => toService(o, this.#intern)));
+    add(
+      client.services,
+      this.#serviceTarget(client.services.kind, store.cluster, inNamespaces, (o) =>
+        toService(o, this.#intern),
+      ),
+    );
     if (options.endpoints)
-      add(client.endpointSlices, this.#sliceTarget(client.endpointSlices.kind, store.cluster, inNamespaces, false));
+      add(
+        client.endpointSlices,
+        this.#sliceTarget(client.endpointSlices.kind, store.cluster, inNamespaces, false),
+      );
     add(
       client.namespaces,
       new Target(
@@ -164,10 +178,23 @@ export class KubeController {
           serviceImportToService(o, this.#intern),
         ),
       );
-      const mcSelector = (options.labels ?? undefined)?.and({ key: LABEL_MCS_SERVICE_NAME, op: 'exists', values: [] });
-      add(client.endpointSlices, this.#sliceTarget(`multicluster ${client.endpointSlices.kind}`, store.multicluster, inNamespaces, true), {
-        labelSelector: mcSelector?.toString() ?? LABEL_MCS_SERVICE_NAME,
+      const mcSelector = (options.labels ?? undefined)?.and({
+        key: LABEL_MCS_SERVICE_NAME,
+        op: 'exists',
+        values: [],
       });
+      add(
+        client.endpointSlices,
+        this.#sliceTarget(
+          `multicluster ${client.endpointSlices.kind}`,
+          store.multicluster,
+          inNamespaces,
+          true,
+        ),
+        {
+          labelSelector: mcSelector?.toString() ?? LABEL_MCS_SERVICE_NAME,
+        },
+      );
     }
     for (const r of this.reflectors) r.onSynced(() => this.#checkSynced());
   }
@@ -197,13 +224,21 @@ export class KubeController {
     );
   }
 
-  #sliceTarget(kind: string, index: ServiceIndex, keep: (o: ApiObject) => boolean, multicluster: boolean): Target {
+  #sliceTarget(
+    kind: string,
+    index: ServiceIndex,
+    keep: (o: ApiObject) => boolean,
+    multicluster: boolean,
+  ): Target {
     const record = (obj: ApiObject | undefined, service: string): void => {
       const trigger = obj?.metadata?.annotations?.[TRIGGER_TIME_ANNOTATION];
       if (trigger === undefined) return;
       const svc = index.service(service);
       if (svc === undefined) return;
-      observeProgramming(svc.kind === ServiceKind.Headless ? 'headless_with_selector' : 'cluster_ip', trigger);
+      observeProgramming(
+        svc.kind === ServiceKind.Headless ? 'headless_with_selector' : 'cluster_ip',
+        trigger,
+      );
     };
     return new Target(
       kind,

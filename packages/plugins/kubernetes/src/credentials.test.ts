@@ -27,7 +27,8 @@ afterEach(async () => {
   c = undefined;
 });
 
-const answer = async (): Promise<string> => (await c!.q('kubernetes.default.svc.cluster.local.', 'A')).answer.join();
+const answer = async (): Promise<string> =>
+  (await c!.q('kubernetes.default.svc.cluster.local.', 'A')).answer.join();
 
 function file(name: string, text: string): string {
   const p = join(dir, name);
@@ -41,7 +42,8 @@ describe('bearer token (token_file)', () => {
     c = await startCluster({
       api: { token: 's3cret-token' },
       load: loadCluster,
-      corefile: (p, url) => `.:${p} {\n kubernetes cluster.local {\n endpoint ${url}\n token_file ${token}\n }\n}`,
+      corefile: (p, url) =>
+        `.:${p} {\n kubernetes cluster.local {\n endpoint ${url}\n token_file ${token}\n }\n}`,
     });
     expect(await answer()).toContain('10.96.0.1');
     expect(c.api.requests.every((r) => r.authorization === 'Bearer s3cret-token')).toBe(true);
@@ -52,7 +54,8 @@ describe('bearer token (token_file)', () => {
     c = await startCluster({
       api: { token: 's3cret-token' },
       load: loadCluster,
-      corefile: (p, url) => `.:${p} {\n kubernetes cluster.local {\n endpoint ${url}\n token_file ${token}\n startup_timeout 100ms\n }\n}`,
+      corefile: (p, url) =>
+        `.:${p} {\n kubernetes cluster.local {\n endpoint ${url}\n token_file ${token}\n startup_timeout 100ms\n }\n}`,
     });
     expect(c.server.logs.some((l) => /Failed to list \*v1\.Service: .*401/.test(l))).toBe(true);
     expect((await c.q('kubernetes.default.svc.cluster.local.', 'A')).rcode).toBe('SERVFAIL');
@@ -60,7 +63,9 @@ describe('bearer token (token_file)', () => {
 });
 
 describe.skipIf(!HAVE_OPENSSL)('TLS with a client certificate (tls CERT KEY CACERT)', () => {
-  const httpsApi = () => ({ tls: { cert: read(pki!.serverCert), key: read(pki!.serverKey), clientCa: read(pki!.caFile) } });
+  const httpsApi = () => ({
+    tls: { cert: read(pki!.serverCert), key: read(pki!.serverKey), clientCa: read(pki!.caFile) },
+  });
 
   it('verifies the API server and presents the client certificate', async () => {
     c = await startCluster({
@@ -114,7 +119,10 @@ current-context: bad
   }
 
   it.skipIf(!HAVE_OPENSSL)('uses the named context (token over HTTPS with the kubeconfig CA)', async () => {
-    const api = await FakeKubeApi.start({ token: 'kube-token', tls: { cert: read(pki!.serverCert), key: read(pki!.serverKey) } });
+    const api = await FakeKubeApi.start({
+      token: 'kube-token',
+      tls: { cert: read(pki!.serverCert), key: read(pki!.serverKey) },
+    });
     loadCluster(api);
     const cfg = kubeconfig(api.url, pki!.caFile);
     const server = await startTestServer({
@@ -123,7 +131,9 @@ current-context: bad
       captureLogs: true,
     });
     try {
-      expect(view(await server.query('kubernetes.default.svc.cluster.local.', 'A')).answer.join()).toContain('10.96.0.1');
+      expect(view(await server.query('kubernetes.default.svc.cluster.local.', 'A')).answer.join()).toContain(
+        '10.96.0.1',
+      );
     } finally {
       await server.stop();
       await api.close();
@@ -134,9 +144,12 @@ current-context: bad
     c = await startCluster({
       api: { token: 'kube-token' },
       load: loadCluster,
-      corefile: (p, url) => `.:${p} {\n kubernetes cluster.local {\n kubeconfig ${kubeconfig(url, undefined)}\n startup_timeout 100ms\n }\n}`,
+      corefile: (p, url) =>
+        `.:${p} {\n kubernetes cluster.local {\n kubeconfig ${kubeconfig(url, undefined)}\n startup_timeout 100ms\n }\n}`,
     });
-    await eventually(() => expect(c!.api.requests.some((r) => r.authorization === 'Bearer nope' && r.status === 401)).toBe(true));
+    await eventually(() =>
+      expect(c!.api.requests.some((r) => r.authorization === 'Bearer nope' && r.status === 401)).toBe(true),
+    );
   });
 
   it('rejects an unknown context at setup', async () => {
@@ -156,7 +169,10 @@ describe.skipIf(!HAVE_OPENSSL)('in-cluster service account', () => {
     writeFileSync(join(sa, 'token'), 'sa-token');
     writeFileSync(join(sa, 'ca.crt'), read(pki!.caFile));
     writeFileSync(join(sa, 'namespace'), 'kube-system');
-    const api = await FakeKubeApi.start({ token: 'sa-token', tls: { cert: read(pki!.serverCert), key: read(pki!.serverKey) } });
+    const api = await FakeKubeApi.start({
+      token: 'sa-token',
+      tls: { cert: read(pki!.serverCert), key: read(pki!.serverKey) },
+    });
     loadCluster(api);
     const server = await startTestServer({
       plugins: [
@@ -171,7 +187,9 @@ describe.skipIf(!HAVE_OPENSSL)('in-cluster service account', () => {
       captureLogs: true,
     });
     try {
-      expect(view(await server.query('kubernetes.default.svc.cluster.local.', 'A')).answer.join()).toContain('10.96.0.1');
+      expect(view(await server.query('kubernetes.default.svc.cluster.local.', 'A')).answer.join()).toContain(
+        '10.96.0.1',
+      );
       expect(api.requests.every((r) => r.authorization === 'Bearer sa-token')).toBe(true);
     } finally {
       await server.stop();

@@ -64,7 +64,15 @@ export class ExternalServices {
           for (const p of e.ports) {
             if (!matches(p.name, p.protocol)) continue;
             found = true;
-            out.push({ name: `${label}.${base}`, service: base, host: a.ip, port: p.port, portName: p.name, protocol: p.protocol, ttl });
+            out.push({
+              name: `${label}.${base}`,
+              service: base,
+              host: a.ip,
+              port: p.port,
+              portName: p.name,
+              protocol: p.protocol,
+              ttl,
+            });
           }
         }
       }
@@ -73,7 +81,15 @@ export class ExternalServices {
         for (const p of svc.ports) {
           if (!matches(p.name, p.protocol)) continue;
           found = true;
-          out.push({ name: base, service: base, host: ip, port: p.port, portName: p.name, protocol: p.protocol, ttl });
+          out.push({
+            name: base,
+            service: base,
+            host: ip,
+            port: p.port,
+            portName: p.name,
+            protocol: p.protocol,
+            ttl,
+          });
         }
       }
     }
@@ -83,7 +99,8 @@ export class ExternalServices {
   reverse(ip: string, zone: string): string[] {
     const out: string[] = [];
     for (const svc of this.view.store.cluster.servicesByExternalIP(ip) ?? []) {
-      if (this.view.lookup.reverseExposed(svc.namespace)) out.push(joinName(`${svc.name}.${svc.namespace}`, zone));
+      if (this.view.lookup.reverseExposed(svc.namespace))
+        out.push(joinName(`${svc.name}.${svc.namespace}`, zone));
     }
     return out;
   }
@@ -104,13 +121,31 @@ export class ExternalServices {
           for (const a of e.addresses) {
             if (!published(a, svc)) continue;
             const name = `${endpointLabel(a, this.view.lookup.settings.endpointPodNames)}.${base}`;
-            for (const p of e.ports) out.push({ name, service: base, host: a.ip, port: p.port, portName: p.name, protocol: p.protocol, ttl });
+            for (const p of e.ports)
+              out.push({
+                name,
+                service: base,
+                host: a.ip,
+                port: p.port,
+                portName: p.name,
+                protocol: p.protocol,
+                ttl,
+              });
           }
         }
         continue;
       }
       for (const ip of svc.externalIPs) {
-        for (const p of svc.ports) out.push({ name: base, service: base, host: ip, port: p.port, portName: p.name, protocol: p.protocol, ttl });
+        for (const p of svc.ports)
+          out.push({
+            name: base,
+            service: base,
+            host: ip,
+            port: p.port,
+            portName: p.name,
+            protocol: p.protocol,
+            ttl,
+          });
       }
     }
     return out;

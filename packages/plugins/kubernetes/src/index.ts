@@ -14,16 +14,43 @@ import { KubeView } from './view.js';
 
 export { Kubernetes, type HandlerSettings, type SyncState } from './kubernetes.js';
 export { KubeController, type ApiClient, type ControllerOptions } from './controller.js';
-export { KubeClient, CredentialsError, SERVICE_ACCOUNT_DIR, kubeConfigFor, type Credentials, type InClusterSource } from './client.js';
-export { Reflector, type ReflectorOptions, type ResourceClient, type Watcher, type ListPage } from './reflector.js';
-export { parseKubernetes, DEFAULT_STARTUP_TIMEOUT_MS, type KubernetesConfig, type ParsedKubernetes } from './setup.js';
+export {
+  KubeClient,
+  CredentialsError,
+  SERVICE_ACCOUNT_DIR,
+  kubeConfigFor,
+  type Credentials,
+  type InClusterSource,
+} from './client.js';
+export {
+  Reflector,
+  type ReflectorOptions,
+  type ResourceClient,
+  type Watcher,
+  type ListPage,
+} from './reflector.js';
+export {
+  parseKubernetes,
+  DEFAULT_STARTUP_TIMEOUT_MS,
+  type KubernetesConfig,
+  type ParsedKubernetes,
+} from './setup.js';
 export { parseLabelSelector, LabelSelector, SelectorError } from './selector.js';
 export { ClusterStore, ServiceIndex, Serial } from './store.js';
 export { Lookup, Entry, NAME_ERROR, endpointLabel, type PodMode } from './lookup.js';
 export { parseRequest, INVALID, type RecordRequest } from './parse.js';
 export { Answerer, reverseAddress } from './answer.js';
 export { KubeView, DEFAULT_TTL, DNS_SCHEMA_VERSION } from './view.js';
-export { ServiceKind, toService, toEndpoints, toPod, Interner, type Service, type Endpoints, type Pod } from './objects.js';
+export {
+  ServiceKind,
+  toService,
+  toEndpoints,
+  toPod,
+  Interner,
+  type Service,
+  type Endpoints,
+  type Pod,
+} from './objects.js';
 
 const logger = pluginLogger('kubernetes');
 
@@ -49,7 +76,8 @@ export function resolvSearch(text: string): string[] {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/[#;].*/, '').trim();
     const [key, ...values] = line.split(/\s+/);
-    if (key === 'search' || key === 'domain') search = values.filter((v) => v !== '').map((v) => nameKey(v.endsWith('.') ? v : `${v}.`));
+    if (key === 'search' || key === 'domain')
+      search = values.filter((v) => v !== '').map((v) => nameKey(v.endsWith('.') ? v : `${v}.`));
   }
   return search;
 }
@@ -69,7 +97,9 @@ function defaultLocalAddresses(listenHosts: readonly string[]): string[] {
     hosts = [];
     for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) hosts.push(a.address);
   }
-  return hosts.filter((h) => isIP(h) !== 0 && !h.startsWith('127.') && h !== '::1' && !h.startsWith('::ffff:127.'));
+  return hosts.filter(
+    (h) => isIP(h) !== 0 && !h.startsWith('127.') && h !== '::1' && !h.startsWith('::ffff:127.'),
+  );
 }
 
 /** The kubernetes plugin with its surroundings injected (the default export uses the real ones). */
@@ -117,7 +147,12 @@ export function kubernetesPlugin(runtime: KubernetesRuntime = {}): PluginDefinit
           ignoreEmptyService: config.ignoreEmptyService,
         });
         const view = new KubeView(
-          { zones: config.zones, primaryZone: config.primaryZone, multiclusterZones: config.multiclusterZones, ttl: config.ttl },
+          {
+            zones: config.zones,
+            primaryZone: config.primaryZone,
+            multiclusterZones: config.multiclusterZones,
+            ttl: config.ttl,
+          },
           lookup,
         );
         return { controller, view, search: readSearch(runtime.resolvConf ?? '/etc/resolv.conf') };
@@ -129,7 +164,10 @@ export function kubernetesPlugin(runtime: KubernetesRuntime = {}): PluginDefinit
           view.localIPs = (runtime.localAddresses ?? defaultLocalAddresses)(c.config.listenHosts);
           controller.start();
           // CoreDNS waits up to startup_timeout for the first sync before serving.
-          const waiting = setInterval(() => logger.info('waiting for Kubernetes API before starting server'), 500);
+          const waiting = setInterval(
+            () => logger.info('waiting for Kubernetes API before starting server'),
+            500,
+          );
           waiting.unref();
           try {
             if (!(await controller.waitSynced(config.startupTimeoutMs)))

@@ -53,7 +53,9 @@ function isReverse(zone: string): boolean {
   return zone.endsWith('in-addr.arpa.') || zone.endsWith('ip6.arpa.');
 }
 
-export class Kubernetes implements Handler, Readiness, Transferer, MetadataProvider, ExternalSource, AutoPathSource {
+export class Kubernetes
+  implements Handler, Readiness, Transferer, MetadataProvider, ExternalSource, AutoPathSource
+{
   readonly name = 'kubernetes';
   readonly answerer: Answerer;
   readonly #external: ExternalServices;
@@ -98,10 +100,25 @@ export class Kubernetes implements Handler, Readiness, Transferer, MetadataProvi
       return this.#write(req, w, zone, zoneOut, Rcode.NXDOMAIN, [], [], false);
     }
     if (built.pending) return this.#finish(req, w, zone, zoneOut, built);
-    return this.#write(req, w, zone, zoneOut, Rcode.NOERROR, built.answer as ResourceRecord[], built.extra, false);
+    return this.#write(
+      req,
+      w,
+      zone,
+      zoneOut,
+      Rcode.NOERROR,
+      built.answer as ResourceRecord[],
+      built.extra,
+      false,
+    );
   }
 
-  async #finish(req: Request, w: ResponseWriter, zone: string, zoneOut: string, built: Built): Promise<number> {
+  async #finish(
+    req: Request,
+    w: ResponseWriter,
+    zone: string,
+    zoneOut: string,
+    built: Built,
+  ): Promise<number> {
     const tc = { truncated: false };
     const answer = await resolveParts(built.answer as Part[], req, tc);
     return this.#write(req, w, zone, zoneOut, Rcode.NOERROR, answer, built.extra, tc.truncated);
@@ -145,13 +162,15 @@ export class Kubernetes implements Handler, Readiness, Transferer, MetadataProvi
   // MetadataProvider (CoreDNS's Metadata): what the query names and, with pods verified, who asks.
 
   metadata(req: Request): void {
-    const pods = this.view.lookup.settings.podMode === 'verified' ? this.view.store.podsByIP(req.ip) : undefined;
+    const pods =
+      this.view.lookup.settings.podMode === 'verified' ? this.view.store.podsByIP(req.ip) : undefined;
     const pod = pods?.[0];
     if (pod !== undefined) {
       req.setMetadata('kubernetes/client-namespace', () => pod.namespace);
       req.setMetadata('kubernetes/client-pod-name', () => pod.name);
       if (pod.labels !== undefined) {
-        for (const [k, v] of Object.entries(pod.labels)) req.setMetadata(`kubernetes/client-label/${k}`, () => v);
+        for (const [k, v] of Object.entries(pod.labels))
+          req.setMetadata(`kubernetes/client-label/${k}`, () => v);
       }
     }
     const zone = matchZone(this.zones, req.name);

@@ -139,13 +139,24 @@ export class Lookup {
   }
 
   /** Adds the entries of one service; returns whether the name exists for it. */
-  #service(r: RecordRequest, svc: Service, index: ServiceIndex, multicluster: boolean, out: Entry[]): boolean {
-    if (this.settings.ignoreEmptyService && svc.kind === ServiceKind.ClusterIP && !this.#hasAddresses(svc, index))
+  #service(
+    r: RecordRequest,
+    svc: Service,
+    index: ServiceIndex,
+    multicluster: boolean,
+    out: Entry[],
+  ): boolean {
+    if (
+      this.settings.ignoreEmptyService &&
+      svc.kind === ServiceKind.ClusterIP &&
+      !this.#hasAddresses(svc, index)
+    )
       return false;
     const base = `${svc.name}.${svc.namespace}.svc`;
     if (svc.kind === ServiceKind.ExternalName) {
       // No endpoints or ports below an ExternalName service; an IP there is not a CNAME.
-      if (r.endpoint !== '' || r.port !== '' || r.protocol !== '' || isIP(svc.externalName) !== 0) return false;
+      if (r.endpoint !== '' || r.port !== '' || r.protocol !== '' || isIP(svc.externalName) !== 0)
+        return false;
       if (svc.externalName === '') return false;
       out.push(new Entry(svc.externalName, -1, base));
       return true;
@@ -167,7 +178,14 @@ export class Lookup {
     return found;
   }
 
-  #endpoints(r: RecordRequest, svc: Service, e: Endpoints, base: string, multicluster: boolean, out: Entry[]): boolean {
+  #endpoints(
+    r: RecordRequest,
+    svc: Service,
+    e: Endpoints,
+    base: string,
+    multicluster: boolean,
+    out: Entry[],
+  ): boolean {
     let found = false;
     const pod = this.settings.endpointPodNames;
     for (const addr of e.addresses) {

@@ -38,7 +38,11 @@ const requests = defineCounter({
 export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 /** Records a programming latency for a service of `kind` whose change was triggered at `triggered`. */
-export function observeProgramming(kind: 'cluster_ip' | 'headless_with_selector', triggered: string, now = Date.now()): boolean {
+export function observeProgramming(
+  kind: 'cluster_ip' | 'headless_with_selector',
+  triggered: string,
+  now = Date.now(),
+): boolean {
   const t = Date.parse(triggered);
   if (Number.isNaN(t)) return false;
   programmingDuration.labels(kind).observe(Math.max(0, now - t) / 1000);

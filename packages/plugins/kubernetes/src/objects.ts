@@ -160,7 +160,11 @@ function readPorts(v: unknown, intern: Interner): readonly Port[] {
   for (const raw of v) {
     const p = record(raw);
     const port = typeof p.port === 'number' && Number.isInteger(p.port) ? p.port : -1;
-    out.push({ name: intern.string(str(p.name)), port, protocol: intern.string((str(p.protocol) || 'TCP').toLowerCase()) });
+    out.push({
+      name: intern.string(str(p.name)),
+      port,
+      protocol: intern.string((str(p.protocol) || 'TCP').toLowerCase()),
+    });
   }
   return intern.ports(out);
 }
@@ -172,7 +176,8 @@ export function toService(obj: ApiObject, intern: Interner): Service {
   const status = record(obj.status);
   const type = str(spec.type);
   let clusterIPs = strings(spec.clusterIPs);
-  if (clusterIPs.length === 0 && typeof spec.clusterIP === 'string' && spec.clusterIP !== '') clusterIPs = [spec.clusterIP];
+  if (clusterIPs.length === 0 && typeof spec.clusterIP === 'string' && spec.clusterIP !== '')
+    clusterIPs = [spec.clusterIP];
   let kind: ServiceKind;
   if (type === 'ExternalName') {
     kind = ServiceKind.ExternalName;

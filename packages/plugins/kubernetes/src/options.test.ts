@@ -19,11 +19,15 @@ afterEach(async () => {
   c = undefined;
 });
 
-function start(options: string, extra: { load?: (api: FakeKubeApi) => void; zones?: string; localAddresses?: string[] } = {}) {
+function start(
+  options: string,
+  extra: { load?: (api: FakeKubeApi) => void; zones?: string; localAddresses?: string[] } = {},
+) {
   return startCluster({
     load: extra.load ?? loadCluster,
     runtime: extra.localAddresses === undefined ? undefined : { localAddresses: () => extra.localAddresses! },
-    corefile: (p, url) => `.:${p} {\n kubernetes ${extra.zones ?? 'cluster.local 10.0.0.0/8'} {\n endpoint ${url}\n ${options}\n }\n}`,
+    corefile: (p, url) =>
+      `.:${p} {\n kubernetes ${extra.zones ?? 'cluster.local 10.0.0.0/8'} {\n endpoint ${url}\n ${options}\n }\n}`,
   }).then((s) => (c = s));
 }
 
@@ -44,8 +48,20 @@ describe('namespaces, labels, namespace_labels', () => {
     await start('labels app in (web, api),tier!=db', {
       load: (api) => {
         api.create(namespace('default'));
-        api.create(service('default', 'web', { clusterIP: '10.96.1.1', ports: [{ port: 80 }], labels: { app: 'web' } }));
-        api.create(service('default', 'api', { clusterIP: '10.96.1.2', ports: [{ port: 80 }], labels: { app: 'api', tier: 'db' } }));
+        api.create(
+          service('default', 'web', {
+            clusterIP: '10.96.1.1',
+            ports: [{ port: 80 }],
+            labels: { app: 'web' },
+          }),
+        );
+        api.create(
+          service('default', 'api', {
+            clusterIP: '10.96.1.2',
+            ports: [{ port: 80 }],
+            labels: { app: 'api', tier: 'db' },
+          }),
+        );
         api.create(service('default', 'other', { clusterIP: '10.96.1.3', ports: [{ port: 80 }] }));
       },
     });
@@ -55,7 +71,9 @@ describe('namespaces, labels, namespace_labels', () => {
     const sent = c!.api.requests.find((r) => r.path === '/api/v1/services')!.query.get('labelSelector');
     expect(sent).toBe('app in (api,web),tier!=db');
     // A label change moves the service out of the selection: the watch deletes it.
-    c!.api.update(service('default', 'web', { clusterIP: '10.96.1.1', ports: [{ port: 80 }], labels: { app: 'other' } }));
+    c!.api.update(
+      service('default', 'web', { clusterIP: '10.96.1.1', ports: [{ port: 80 }], labels: { app: 'other' } }),
+    );
     await eventually(async () => expect(await rcode('web.default.svc.cluster.local.')).toBe('NXDOMAIN'));
   });
 
@@ -64,15 +82,21 @@ describe('namespaces, labels, namespace_labels', () => {
     expect(await answers('dual.testns.svc.cluster.local.')).toHaveLength(1);
     expect(await rcode('kubernetes.default.svc.cluster.local.')).toBe('NXDOMAIN');
     c!.api.update(namespace('default', { team: 'a' }));
-    await eventually(async () => expect(await answers('kubernetes.default.svc.cluster.local.')).toHaveLength(1));
+    await eventually(async () =>
+      expect(await answers('kubernetes.default.svc.cluster.local.')).toHaveLength(1),
+    );
   });
 });
 
 describe('pods', () => {
   it('insecure answers any well-formed address in an existing namespace', async () => {
     await start('pods insecure');
-    expect(await answers('1-2-3-4.testns.pod.cluster.local.')).toEqual(['1-2-3-4.testns.pod.cluster.local. 5 A 1.2.3.4']);
-    expect(await answers('fd00--1.testns.pod.cluster.local.', 'AAAA')).toEqual(['fd00--1.testns.pod.cluster.local. 5 AAAA fd00::1']);
+    expect(await answers('1-2-3-4.testns.pod.cluster.local.')).toEqual([
+      '1-2-3-4.testns.pod.cluster.local. 5 A 1.2.3.4',
+    ]);
+    expect(await answers('fd00--1.testns.pod.cluster.local.', 'AAAA')).toEqual([
+      'fd00--1.testns.pod.cluster.local. 5 AAAA fd00::1',
+    ]);
     expect(await rcode('1-2-3.testns.pod.cluster.local.')).toBe('NXDOMAIN');
     expect(await rcode('1-2-3-4.nowhere.pod.cluster.local.')).toBe('NXDOMAIN');
   });
@@ -89,11 +113,17 @@ describe('pods', () => {
       'status.phase!=Succeeded,status.phase!=Failed,status.phase!=Unknown',
     );
     c!.api.create(pod('testns', 'new', '10.244.9.20'));
-    await eventually(async () => expect(await answers('10-244-9-20.testns.pod.cluster.local.')).toHaveLength(1));
+    await eventually(async () =>
+      expect(await answers('10-244-9-20.testns.pod.cluster.local.')).toHaveLength(1),
+    );
     c!.api.update(pod('testns', 'new', '10.244.9.20', { deleting: true }));
-    await eventually(async () => expect(await rcode('10-244-9-20.testns.pod.cluster.local.')).toBe('NXDOMAIN'));
+    await eventually(async () =>
+      expect(await rcode('10-244-9-20.testns.pod.cluster.local.')).toBe('NXDOMAIN'),
+    );
     c!.api.update(pod('testns', 'client', '10.244.9.9', { phase: 'Succeeded' }));
-    await eventually(async () => expect(await rcode('10-244-9-9.testns.pod.cluster.local.')).toBe('NXDOMAIN'));
+    await eventually(async () =>
+      expect(await rcode('10-244-9-9.testns.pod.cluster.local.')).toBe('NXDOMAIN'),
+    );
   });
 });
 
@@ -106,7 +136,9 @@ describe('endpoints', () => {
     // A hostname still wins.
     expect(await answers('headless-0.headless.testns.svc.cluster.local.')).toHaveLength(1);
     expect(await rcode('10-244-4-1.web.testns.svc.cluster.local.')).toBe('NXDOMAIN');
-    expect(await answers('1.4.244.10.in-addr.arpa.', 'PTR')).toEqual(['1.4.244.10.in-addr.arpa. 5 PTR web-5d8f-abcde.web.testns.svc.cluster.local.']);
+    expect(await answers('1.4.244.10.in-addr.arpa.', 'PTR')).toEqual([
+      '1.4.244.10.in-addr.arpa. 5 PTR web-5d8f-abcde.web.testns.svc.cluster.local.',
+    ]);
   });
 
   it('noendpoints watches no slices: headless services and endpoints are NXDOMAIN', async () => {
@@ -121,14 +153,26 @@ describe('endpoints', () => {
     await start('ignore empty_service');
     expect(await rcode('empty.testns.svc.cluster.local.')).toBe('NXDOMAIN');
     expect(await answers('kube-dns.kube-system.svc.cluster.local.')).toHaveLength(1);
-    c!.api.create(endpointSlice('testns', 'empty', 'empty-1', [{ ip: '10.244.7.1' }], [{ name: 'http', port: 80 }]));
-    await eventually(async () => expect(await answers('empty.testns.svc.cluster.local.')).toEqual(['empty.testns.svc.cluster.local. 5 A 10.96.7.7']));
+    c!.api.create(
+      endpointSlice('testns', 'empty', 'empty-1', [{ ip: '10.244.7.1' }], [{ name: 'http', port: 80 }]),
+    );
+    await eventually(async () =>
+      expect(await answers('empty.testns.svc.cluster.local.')).toEqual([
+        'empty.testns.svc.cluster.local. 5 A 10.96.7.7',
+      ]),
+    );
   });
 
   it('publishes not-ready endpoints of a service with publishNotReadyAddresses', async () => {
     await start('');
     expect(await answers('web.testns.svc.cluster.local.')).toHaveLength(2);
-    c!.api.update(service('testns', 'web', { clusterIP: 'None', ports: [{ name: 'http', port: 8080 }], publishNotReadyAddresses: true }));
+    c!.api.update(
+      service('testns', 'web', {
+        clusterIP: 'None',
+        ports: [{ name: 'http', port: 8080 }],
+        publishNotReadyAddresses: true,
+      }),
+    );
     await eventually(async () => expect(await answers('web.testns.svc.cluster.local.')).toHaveLength(3));
   });
 });
@@ -136,7 +180,9 @@ describe('endpoints', () => {
 describe('ttl and fallthrough', () => {
   it('ttl sets the records’ and the SOA’s TTL', async () => {
     await start('ttl 30');
-    expect(await answers('kubernetes.default.svc.cluster.local.')).toEqual(['kubernetes.default.svc.cluster.local. 30 A 10.96.0.1']);
+    expect(await answers('kubernetes.default.svc.cluster.local.')).toEqual([
+      'kubernetes.default.svc.cluster.local. 30 A 10.96.0.1',
+    ]);
     const soa = (await c!.q('nope.cluster.local.', 'A')).authority[0];
     expect(soa).toMatch(/^cluster\.local\. 30 SOA .* 86400 30$/);
   });
@@ -158,9 +204,13 @@ describe('ttl and fallthrough', () => {
       }`,
     });
     // A reverse name the cluster does not know goes on to hosts.
-    expect(await answers('3.2.1.10.in-addr.arpa.', 'PTR')).toEqual(['3.2.1.10.in-addr.arpa. 3600 PTR elsewhere.example.']);
+    expect(await answers('3.2.1.10.in-addr.arpa.', 'PTR')).toEqual([
+      '3.2.1.10.in-addr.arpa. 3600 PTR elsewhere.example.',
+    ]);
     // One it knows is answered by kubernetes.
-    expect(await answers('1.0.96.10.in-addr.arpa.', 'PTR')).toEqual(['1.0.96.10.in-addr.arpa. 5 PTR kubernetes.default.svc.cluster.local.']);
+    expect(await answers('1.0.96.10.in-addr.arpa.', 'PTR')).toEqual([
+      '1.0.96.10.in-addr.arpa. 5 PTR kubernetes.default.svc.cluster.local.',
+    ]);
     // Names in the cluster zone do not fall through (not listed).
     expect(await rcode('nope.default.svc.cluster.local.')).toBe('NXDOMAIN');
   });
@@ -178,9 +228,14 @@ describe('NS records at the apex', () => {
     await start('', { localAddresses: ['192.0.2.1', '2001:db8::1'] });
     const a = await c!.q('cluster.local.', 'NS');
     expect(a.answer).toEqual(['cluster.local. 5 NS ns.dns.cluster.local.']);
-    expect(a.additional).toEqual(['ns.dns.cluster.local. 5 A 192.0.2.1', 'ns.dns.cluster.local. 5 AAAA 2001:db8::1']);
+    expect(a.additional).toEqual([
+      'ns.dns.cluster.local. 5 A 192.0.2.1',
+      'ns.dns.cluster.local. 5 AAAA 2001:db8::1',
+    ]);
     expect(await answers('ns.dns.cluster.local.')).toEqual(['ns.dns.cluster.local. 5 A 192.0.2.1']);
-    expect(await answers('ns.dns.cluster.local.', 'AAAA')).toEqual(['ns.dns.cluster.local. 5 AAAA 2001:db8::1']);
+    expect(await answers('ns.dns.cluster.local.', 'AAAA')).toEqual([
+      'ns.dns.cluster.local. 5 AAAA 2001:db8::1',
+    ]);
   });
 });
 
@@ -194,7 +249,11 @@ describe('multicluster', () => {
           apiVersion: 'multicluster.x-k8s.io/v1alpha1',
           kind: 'ServiceImport',
           metadata: { name: 'db', namespace: 'testns' },
-          spec: { type: 'ClusterSetIP', ips: ['10.100.0.5'], ports: [{ name: 'sql', port: 5432, protocol: 'TCP' }] },
+          spec: {
+            type: 'ClusterSetIP',
+            ips: ['10.100.0.5'],
+            ports: [{ name: 'sql', port: 5432, protocol: 'TCP' }],
+          },
         });
         api.create({
           apiVersion: 'multicluster.x-k8s.io/v1alpha1',
@@ -203,18 +262,34 @@ describe('multicluster', () => {
           spec: { type: 'Headless', ports: [{ name: 'redis', port: 6379, protocol: 'TCP' }] },
         });
         api.create(
-          endpointSlice('testns', 'cache', 'cache-east', [{ ip: '10.50.0.1', hostname: 'r0' }], [{ name: 'redis', port: 6379 }], {
-            labels: { 'multicluster.kubernetes.io/service-name': 'cache', 'multicluster.kubernetes.io/source-cluster': 'east' },
-          }),
+          endpointSlice(
+            'testns',
+            'cache',
+            'cache-east',
+            [{ ip: '10.50.0.1', hostname: 'r0' }],
+            [{ name: 'redis', port: 6379 }],
+            {
+              labels: {
+                'multicluster.kubernetes.io/service-name': 'cache',
+                'multicluster.kubernetes.io/source-cluster': 'east',
+              },
+            },
+          ),
         );
       },
     });
-    expect(await answers('db.testns.svc.clusterset.local.')).toEqual(['db.testns.svc.clusterset.local. 5 A 10.100.0.5']);
+    expect(await answers('db.testns.svc.clusterset.local.')).toEqual([
+      'db.testns.svc.clusterset.local. 5 A 10.100.0.5',
+    ]);
     expect(await answers('_sql._tcp.db.testns.svc.clusterset.local.', 'SRV')).toEqual([
       '_sql._tcp.db.testns.svc.clusterset.local. 5 SRV 0 100 5432 db.testns.svc.clusterset.local.',
     ]);
-    expect(await answers('cache.testns.svc.clusterset.local.')).toEqual(['cache.testns.svc.clusterset.local. 5 A 10.50.0.1']);
-    expect(await answers('r0.east.cache.testns.svc.clusterset.local.')).toEqual(['r0.east.cache.testns.svc.clusterset.local. 5 A 10.50.0.1']);
+    expect(await answers('cache.testns.svc.clusterset.local.')).toEqual([
+      'cache.testns.svc.clusterset.local. 5 A 10.50.0.1',
+    ]);
+    expect(await answers('r0.east.cache.testns.svc.clusterset.local.')).toEqual([
+      'r0.east.cache.testns.svc.clusterset.local. 5 A 10.50.0.1',
+    ]);
     expect(await rcode('r0.west.cache.testns.svc.clusterset.local.')).toBe('NXDOMAIN');
     // The cluster zone does not see imports, nor the clusterset zone the cluster's services.
     expect(await rcode('db.testns.svc.cluster.local.')).toBe('NXDOMAIN');
@@ -251,27 +326,42 @@ describe('zone transfer', () => {
   const corefile = (xfr: string) => (p: number, url: string) =>
     `.:${p} {\n ${xfr === 'plugin' ? 'transfer cluster.local {\n to *\n }' : ''}\n kubernetes cluster.local 10.0.0.0/8 {\n endpoint ${url}\n ${xfr === 'option' ? 'transfer to 127.0.0.1' : ''}\n }\n}`;
 
-  it.skipIf(!hasTool('kdig'))('sends the cluster zone with kdig AXFR through the transfer plugin', async () => {
-    c = await startCluster({ load: loadCluster, plugins: (k) => [transfer, k], corefile: corefile('plugin') });
-    const x = await kdigTransfer('AXFR', 'cluster.local.', c.server.target);
-    expect(x.error).toBeUndefined();
-    const rrs = x.records.map((r) => `${r.name} ${r.type} ${r.rdata}`);
-    expect(rrs[0]).toMatch(/^cluster\.local\. SOA ns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. \d+ 7200 1800 86400 5$/);
-    expect(rrs.at(-1)).toBe(rrs[0]);
-    expect(rrs).toContain('kubernetes.default.svc.cluster.local. A 10.96.0.1');
-    expect(rrs).toContain('kubernetes.default.svc.cluster.local. SRV 0 100 443 kubernetes.default.svc.cluster.local.');
-    expect(rrs).toContain('_https._tcp.kubernetes.default.svc.cluster.local. SRV 0 100 443 kubernetes.default.svc.cluster.local.');
-    expect(rrs).toContain('dual.testns.svc.cluster.local. AAAA fd00:10:96::5');
-    expect(rrs).toContain('headless.testns.svc.cluster.local. A 10.244.3.12');
-    expect(rrs).toContain('headless-2.headless.testns.svc.cluster.local. A 10.244.3.12');
-    expect(rrs).toContain('_http._tcp.headless.testns.svc.cluster.local. SRV 0 25 80 headless-2.headless.testns.svc.cluster.local.');
-    expect(rrs).toContain('ext.testns.svc.cluster.local. CNAME www.example.com.');
-    // No pod records, nothing not ready, nothing twice.
-    expect(rrs.some((r) => r.includes('10.244.4.3'))).toBe(false);
-    expect(new Set(rrs.slice(1, -1)).size).toBe(rrs.length - 2);
-    // Reverse zones are not transferred.
-    expect((await kdigTransfer('AXFR', '10.in-addr.arpa.', c.server.target)).records).toEqual([]);
-  });
+  it.skipIf(!hasTool('kdig'))(
+    'sends the cluster zone with kdig AXFR through the transfer plugin',
+    async () => {
+      c = await startCluster({
+        load: loadCluster,
+        plugins: (k) => [transfer, k],
+        corefile: corefile('plugin'),
+      });
+      const x = await kdigTransfer('AXFR', 'cluster.local.', c.server.target);
+      expect(x.error).toBeUndefined();
+      const rrs = x.records.map((r) => `${r.name} ${r.type} ${r.rdata}`);
+      expect(rrs[0]).toMatch(
+        /^cluster\.local\. SOA ns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. \d+ 7200 1800 86400 5$/,
+      );
+      expect(rrs.at(-1)).toBe(rrs[0]);
+      expect(rrs).toContain('kubernetes.default.svc.cluster.local. A 10.96.0.1');
+      expect(rrs).toContain(
+        'kubernetes.default.svc.cluster.local. SRV 0 100 443 kubernetes.default.svc.cluster.local.',
+      );
+      expect(rrs).toContain(
+        '_https._tcp.kubernetes.default.svc.cluster.local. SRV 0 100 443 kubernetes.default.svc.cluster.local.',
+      );
+      expect(rrs).toContain('dual.testns.svc.cluster.local. AAAA fd00:10:96::5');
+      expect(rrs).toContain('headless.testns.svc.cluster.local. A 10.244.3.12');
+      expect(rrs).toContain('headless-2.headless.testns.svc.cluster.local. A 10.244.3.12');
+      expect(rrs).toContain(
+        '_http._tcp.headless.testns.svc.cluster.local. SRV 0 25 80 headless-2.headless.testns.svc.cluster.local.',
+      );
+      expect(rrs).toContain('ext.testns.svc.cluster.local. CNAME www.example.com.');
+      // No pod records, nothing not ready, nothing twice.
+      expect(rrs.some((r) => r.includes('10.244.4.3'))).toBe(false);
+      expect(new Set(rrs.slice(1, -1)).size).toBe(rrs.length - 2);
+      // Reverse zones are not transferred.
+      expect((await kdigTransfer('AXFR', '10.in-addr.arpa.', c.server.target)).records).toEqual([]);
+    },
+  );
 
   it.skipIf(!hasTool('kdig'))('honours the old transfer to option of the plugin itself', async () => {
     c = await startCluster({ load: loadCluster, corefile: corefile('option') });

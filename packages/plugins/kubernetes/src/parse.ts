@@ -30,7 +30,15 @@ export interface RecordRequest {
 /** The name is not one of the schema (an unknown kind, or too many labels). */
 export const INVALID = Symbol('invalid query name');
 
-const APEX: RecordRequest = { port: '', protocol: '', endpoint: '', cluster: '', service: '', namespace: '', kind: '' };
+const APEX: RecordRequest = {
+  port: '',
+  protocol: '',
+  endpoint: '',
+  cluster: '',
+  service: '',
+  namespace: '',
+  kind: '',
+};
 
 function stripUnderscore(s: string): string {
   return s.startsWith('_') ? s.slice(1) : s;
@@ -44,7 +52,11 @@ export function labelsBelow(name: string, zone: string): string[] {
 }
 
 /** Parses `name` (lowercased) below `zone`. */
-export function parseRequest(name: string, zone: string, multicluster: boolean): RecordRequest | typeof INVALID {
+export function parseRequest(
+  name: string,
+  zone: string,
+  multicluster: boolean,
+): RecordRequest | typeof INVALID {
   const segs = labelsBelow(name, zone);
   let last = segs.length - 1;
   if (last < 0) return APEX;
@@ -61,7 +73,14 @@ export function parseRequest(name: string, zone: string, multicluster: boolean):
       return { ...APEX, kind, namespace, service, endpoint: segs[0] };
     case 1:
       if (!multicluster || segs[1].startsWith('_') || segs[0].startsWith('_'))
-        return { ...APEX, kind, namespace, service, protocol: stripUnderscore(segs[1]), port: stripUnderscore(segs[0]) };
+        return {
+          ...APEX,
+          kind,
+          namespace,
+          service,
+          protocol: stripUnderscore(segs[1]),
+          port: stripUnderscore(segs[0]),
+        };
       return { ...APEX, kind, namespace, service, cluster: segs[1], endpoint: segs[0] };
     default:
       return INVALID;
@@ -84,5 +103,7 @@ export function matchLabel(query: string, value: string): boolean {
 
 /** Port and protocol of an SRV name against a port: an absent label matches any. */
 export function matchPort(r: RecordRequest, name: string, protocol: string): boolean {
-  return (r.port === '' || matchLabel(r.port, name)) && (r.protocol === '' || matchLabel(r.protocol, protocol));
+  return (
+    (r.port === '' || matchLabel(r.port, name)) && (r.protocol === '' || matchLabel(r.protocol, protocol))
+  );
 }

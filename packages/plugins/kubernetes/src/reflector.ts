@@ -240,7 +240,11 @@ export class Reflector {
 
   #observe(err: unknown, started: number): void {
     const status = err === undefined ? 200 : statusOf(err);
-    this.options.observer?.request('GET', status === undefined ? '<error>' : String(status), (performance.now() - started) / 1000);
+    this.options.observer?.request(
+      'GET',
+      status === undefined ? '<error>' : String(status),
+      (performance.now() - started) / 1000,
+    );
   }
 
   /** Runs one watch until it ends. */
@@ -264,11 +268,14 @@ export class Reflector {
       };
       const heard = (): void => {
         clearTimeout(silence);
-        silence = setTimeout(() => {
-          this.options.logger.warning(`watch of ${this.client.kind} silent for too long; reconnecting`);
-          this.#abort?.abort();
-          finish({ kind: 'failed', error: new Error('watch silent past its timeout'), progressed });
-        }, timeout * 1000 + grace);
+        silence = setTimeout(
+          () => {
+            this.options.logger.warning(`watch of ${this.client.kind} silent for too long; reconnecting`);
+            this.#abort?.abort();
+            finish({ kind: 'failed', error: new Error('watch silent past its timeout'), progressed });
+          },
+          timeout * 1000 + grace,
+        );
         silence.unref();
       };
       const onEvent = (type: string, object: ApiObject): void => {
@@ -302,7 +309,11 @@ export class Reflector {
         if (err !== null && err !== undefined) {
           if (!observed) {
             const status = statusOf(err);
-            this.options.observer?.request('GET', status === undefined ? '<error>' : String(status), (performance.now() - started) / 1000);
+            this.options.observer?.request(
+              'GET',
+              status === undefined ? '<error>' : String(status),
+              (performance.now() - started) / 1000,
+            );
           }
           return finish({ kind: 'failed', error: err, progressed });
         }

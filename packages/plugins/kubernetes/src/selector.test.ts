@@ -17,9 +17,9 @@ describe('parseLabelSelector', () => {
       'a=1,b!=2,c notin (x,y),d,!e,f=',
     );
     expect(parseLabelSelector('example.com/tier in (front)').toString()).toBe('example.com/tier=front');
-    expect(parseLabelSelector('istio-injection=enabled').and({ key: 'x', op: 'exists', values: [] }).toString()).toBe(
-      'istio-injection=enabled,x',
-    );
+    expect(
+      parseLabelSelector('istio-injection=enabled').and({ key: 'x', op: 'exists', values: [] }).toString(),
+    ).toBe('istio-injection=enabled,x');
   });
 
   it('rejects malformed expressions with a reason', () => {
@@ -41,7 +41,22 @@ describe('parseLabelSelector', () => {
   });
 
   it('fails only with SelectorError, and what it accepts reparses to itself', () => {
-    const pieces = fc.constantFrom('a', 'b.c/d', '=', '==', '!=', '!', ',', '(', ')', ' ', 'in', 'notin', 'x1', '-');
+    const pieces = fc.constantFrom(
+      'a',
+      'b.c/d',
+      '=',
+      '==',
+      '!=',
+      '!',
+      ',',
+      '(',
+      ')',
+      ' ',
+      'in',
+      'notin',
+      'x1',
+      '-',
+    );
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 12 }), (parts) => {
         const text = parts.join('');

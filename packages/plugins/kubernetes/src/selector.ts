@@ -44,7 +44,9 @@ export class LabelSelector {
           case 'in':
             return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
           case 'notin':
-            return r.values.length === 1 ? `${r.key}!=${r.values[0]}` : `${r.key} notin (${r.values.join(',')})`;
+            return r.values.length === 1
+              ? `${r.key}!=${r.values[0]}`
+              : `${r.key} notin (${r.values.join(',')})`;
         }
       })
       .join(',');
@@ -160,11 +162,14 @@ export function parseLabelSelector(text: string): LabelSelector {
           values.add(checkValue(v));
           const sep = next("',' or ')'");
           if (sep.kind === ')') break;
-          if (sep.kind !== ',') throw new SelectorError(`found '${sep.text}', expected ',' or ')' in "${text}"`);
+          if (sep.kind !== ',')
+            throw new SelectorError(`found '${sep.text}', expected ',' or ')' in "${text}"`);
         }
         req = { key, op: t.text, values: [...values].sort() };
       } else {
-        throw new SelectorError(`found '${t.text}', expected an operator (=, ==, !=, in, notin) in "${text}"`);
+        throw new SelectorError(
+          `found '${t.text}', expected an operator (=, ==, !=, in, notin) in "${text}"`,
+        );
       }
     }
     requirements.push(req);

@@ -17,10 +17,16 @@ function ip6arpa(ip: string): string {
   const h = head === '' ? [] : head.split(':');
   const t = tail === undefined || tail === '' ? [] : tail.split(':');
   const groups = [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-  return `${groups.map((g) => g.padStart(4, '0')).join('').split('').reverse().join('.')}.ip6.arpa.`;
+  return `${groups
+    .map((g) => g.padStart(4, '0'))
+    .join('')
+    .split('')
+    .reverse()
+    .join('.')}.ip6.arpa.`;
 }
 
-const SOA_RE = /^cluster\.local\. 5 SOA ns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. \d+ 7200 1800 86400 5$/;
+const SOA_RE =
+  /^cluster\.local\. 5 SOA ns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. \d+ 7200 1800 86400 5$/;
 
 let c: ClusterServer;
 beforeAll(async () => {
@@ -56,7 +62,11 @@ describe('schema version (spec 2.2)', () => {
 describe('ClusterIP services (spec 2.3)', () => {
   it('has A for the cluster IP and NODATA for AAAA', async () => {
     const a = await c.q('kubernetes.default.svc.cluster.local.', 'A');
-    expect(a).toMatchObject({ rcode: 'NOERROR', aa: true, answer: ['kubernetes.default.svc.cluster.local. 5 A 10.96.0.1'] });
+    expect(a).toMatchObject({
+      rcode: 'NOERROR',
+      aa: true,
+      answer: ['kubernetes.default.svc.cluster.local. 5 A 10.96.0.1'],
+    });
     const aaaa = await c.q('kubernetes.default.svc.cluster.local.', 'AAAA');
     expect(aaaa.rcode).toBe('NOERROR');
     expect(aaaa.answer).toEqual([]);
@@ -64,7 +74,9 @@ describe('ClusterIP services (spec 2.3)', () => {
   });
 
   it('answers both families of a dual-stack service', async () => {
-    expect((await c.q('dual.testns.svc.cluster.local.', 'A')).answer).toEqual(['dual.testns.svc.cluster.local. 5 A 10.96.5.5']);
+    expect((await c.q('dual.testns.svc.cluster.local.', 'A')).answer).toEqual([
+      'dual.testns.svc.cluster.local. 5 A 10.96.5.5',
+    ]);
     expect((await c.q('dual.testns.svc.cluster.local.', 'AAAA')).answer).toEqual([
       'dual.testns.svc.cluster.local. 5 AAAA fd00:10:96::5',
     ]);
@@ -72,10 +84,14 @@ describe('ClusterIP services (spec 2.3)', () => {
 
   it('has SRV for named ports with the address as additional', async () => {
     const a = await c.q('_https._tcp.kubernetes.default.svc.cluster.local.', 'SRV');
-    expect(a.answer).toEqual(['_https._tcp.kubernetes.default.svc.cluster.local. 5 SRV 0 100 443 kubernetes.default.svc.cluster.local.']);
+    expect(a.answer).toEqual([
+      '_https._tcp.kubernetes.default.svc.cluster.local. 5 SRV 0 100 443 kubernetes.default.svc.cluster.local.',
+    ]);
     expect(a.additional).toEqual(['kubernetes.default.svc.cluster.local. 5 A 10.96.0.1']);
     const udp = await c.q('_dns._udp.kube-dns.kube-system.svc.cluster.local.', 'SRV');
-    expect(udp.answer).toEqual(['_dns._udp.kube-dns.kube-system.svc.cluster.local. 5 SRV 0 100 53 kube-dns.kube-system.svc.cluster.local.']);
+    expect(udp.answer).toEqual([
+      '_dns._udp.kube-dns.kube-system.svc.cluster.local. 5 SRV 0 100 53 kube-dns.kube-system.svc.cluster.local.',
+    ]);
     // The named port dns is UDP: there is no _dns._tcp.
     expect((await c.q('_dns._tcp.kube-dns.kube-system.svc.cluster.local.', 'SRV')).rcode).toBe('NXDOMAIN');
     expect((await c.q('_nope._tcp.kubernetes.default.svc.cluster.local.', 'SRV')).rcode).toBe('NXDOMAIN');
@@ -108,13 +124,17 @@ describe('ClusterIP services (spec 2.3)', () => {
 describe('headless services (spec 2.4)', () => {
   it('has one A per ready endpoint under the service name', async () => {
     const a = await c.q('headless.testns.svc.cluster.local.', 'A');
-    expect(a.answer.sort()).toEqual([10, 11, 12, 13].map((i) => `headless.testns.svc.cluster.local. 5 A 10.244.3.${i}`));
+    expect(a.answer.sort()).toEqual(
+      [10, 11, 12, 13].map((i) => `headless.testns.svc.cluster.local. 5 A 10.244.3.${i}`),
+    );
     // web has one endpoint that is not ready: left out.
     expect((await c.q('web.testns.svc.cluster.local.', 'A')).answer.sort()).toEqual([
       'web.testns.svc.cluster.local. 5 A 10.244.4.1',
       'web.testns.svc.cluster.local. 5 A 10.244.4.2',
     ]);
-    expect((await c.q('web.testns.svc.cluster.local.', 'AAAA')).answer).toEqual(['web.testns.svc.cluster.local. 5 AAAA fd00:10:244::4']);
+    expect((await c.q('web.testns.svc.cluster.local.', 'AAAA')).answer).toEqual([
+      'web.testns.svc.cluster.local. 5 AAAA fd00:10:244::4',
+    ]);
   });
 
   it('answers NXDOMAIN for a headless service without ready endpoints', async () => {
@@ -143,9 +163,14 @@ describe('headless services (spec 2.4)', () => {
   it('has SRV per ready endpoint and named port, targets by hostname, addresses additional', async () => {
     const a = await c.q('_http._tcp.headless.testns.svc.cluster.local.', 'SRV');
     expect(a.answer.sort()).toEqual(
-      [0, 1, 2, 3].map((i) => `_http._tcp.headless.testns.svc.cluster.local. 5 SRV 0 25 80 headless-${i}.headless.testns.svc.cluster.local.`),
+      [0, 1, 2, 3].map(
+        (i) =>
+          `_http._tcp.headless.testns.svc.cluster.local. 5 SRV 0 25 80 headless-${i}.headless.testns.svc.cluster.local.`,
+      ),
     );
-    expect(a.additional.sort()).toEqual([0, 1, 2, 3].map((i) => `headless-${i}.headless.testns.svc.cluster.local. 5 A 10.244.3.${10 + i}`));
+    expect(a.additional.sort()).toEqual(
+      [0, 1, 2, 3].map((i) => `headless-${i}.headless.testns.svc.cluster.local. 5 A 10.244.3.${10 + i}`),
+    );
     const web = await c.q('_http._tcp.web.testns.svc.cluster.local.', 'SRV');
     expect(web.answer.sort()).toEqual([
       '_http._tcp.web.testns.svc.cluster.local. 5 SRV 0 33 8080 10-244-4-1.web.testns.svc.cluster.local.',
@@ -160,7 +185,9 @@ describe('headless services (spec 2.4)', () => {
       '12.3.244.10.in-addr.arpa. 5 PTR headless-2.headless.testns.svc.cluster.local.',
     ]);
     const v6 = ip6arpa('fd00:10:244::4');
-    expect((await c.q(v6, 'PTR')).answer).toEqual([`${v6} 5 PTR fd00-10-244--4.web.testns.svc.cluster.local.`]);
+    expect((await c.q(v6, 'PTR')).answer).toEqual([
+      `${v6} 5 PTR fd00-10-244--4.web.testns.svc.cluster.local.`,
+    ]);
     // Not ready: no PTR.
     expect((await c.q('3.4.244.10.in-addr.arpa.', 'PTR')).rcode).toBe('NXDOMAIN');
   });
@@ -169,10 +196,18 @@ describe('headless services (spec 2.4)', () => {
 describe('ExternalName services (spec 2.5)', () => {
   it('answers a CNAME and the target resolved through the chain', async () => {
     const a = await c.q('ext.testns.svc.cluster.local.', 'A');
-    expect(a.answer).toEqual(['ext.testns.svc.cluster.local. 5 CNAME www.example.com.', 'www.example.com. 3600 A 192.0.2.53']);
+    expect(a.answer).toEqual([
+      'ext.testns.svc.cluster.local. 5 CNAME www.example.com.',
+      'www.example.com. 3600 A 192.0.2.53',
+    ]);
     const aaaa = await c.q('ext.testns.svc.cluster.local.', 'AAAA');
-    expect(aaaa.answer).toEqual(['ext.testns.svc.cluster.local. 5 CNAME www.example.com.', 'www.example.com. 3600 AAAA 2001:db8::53']);
-    expect((await c.q('ext.testns.svc.cluster.local.', 'CNAME')).answer).toEqual(['ext.testns.svc.cluster.local. 5 CNAME www.example.com.']);
+    expect(aaaa.answer).toEqual([
+      'ext.testns.svc.cluster.local. 5 CNAME www.example.com.',
+      'www.example.com. 3600 AAAA 2001:db8::53',
+    ]);
+    expect((await c.q('ext.testns.svc.cluster.local.', 'CNAME')).answer).toEqual([
+      'ext.testns.svc.cluster.local. 5 CNAME www.example.com.',
+    ]);
     // No SRV for ExternalName services, but the name exists.
     const srv = await c.q('ext.testns.svc.cluster.local.', 'SRV');
     expect(srv).toMatchObject({ rcode: 'NOERROR', answer: [] });
@@ -188,7 +223,9 @@ describe('ExternalName services (spec 2.5)', () => {
 
 describe('pods verified', () => {
   it('answers pod names of existing pods in their namespace only', async () => {
-    expect((await c.q('10-244-9-9.testns.pod.cluster.local.', 'A')).answer).toEqual(['10-244-9-9.testns.pod.cluster.local. 5 A 10.244.9.9']);
+    expect((await c.q('10-244-9-9.testns.pod.cluster.local.', 'A')).answer).toEqual([
+      '10-244-9-9.testns.pod.cluster.local. 5 A 10.244.9.9',
+    ]);
     expect((await c.q('10-244-9-9.default.pod.cluster.local.', 'A')).rcode).toBe('NXDOMAIN');
     expect((await c.q('1-2-3-4.testns.pod.cluster.local.', 'A')).rcode).toBe('NXDOMAIN');
     expect((await c.q('testns.pod.cluster.local.', 'A')).rcode).toBe('NOERROR');
@@ -249,13 +286,18 @@ describe('wildcards (chapter 6)', () => {
   it('matches services, namespaces and ports with * and any', async () => {
     const all = await c.q('*.default.svc.cluster.local.', 'A');
     expect(all.answer).toEqual(['*.default.svc.cluster.local. 5 A 10.96.0.1']);
-    expect((await c.q('kubernetes.*.svc.cluster.local.', 'A')).answer).toEqual(['kubernetes.*.svc.cluster.local. 5 A 10.96.0.1']);
+    expect((await c.q('kubernetes.*.svc.cluster.local.', 'A')).answer).toEqual([
+      'kubernetes.*.svc.cluster.local. 5 A 10.96.0.1',
+    ]);
     const srv = await c.q('*.any.kube-dns.kube-system.svc.cluster.local.', 'SRV');
     expect(srv.answer).toHaveLength(2);
     const udp = await c.q('*._udp.kube-dns.*.svc.cluster.local.', 'SRV');
-    expect(udp.answer).toEqual(['*._udp.kube-dns.*.svc.cluster.local. 5 SRV 0 100 53 kube-dns.kube-system.svc.cluster.local.']);
+    expect(udp.answer).toEqual([
+      '*._udp.kube-dns.*.svc.cluster.local. 5 SRV 0 100 53 kube-dns.kube-system.svc.cluster.local.',
+    ]);
     const testns = await c.q('*.testns.svc.cluster.local.', 'A');
-    for (const ip of ['10.96.5.5', '10.96.7.7', '10.244.3.10', '10.244.4.1']) expect(testns.answer.join('\n')).toContain(` A ${ip}`);
+    for (const ip of ['10.96.5.5', '10.96.7.7', '10.244.3.10', '10.244.4.1'])
+      expect(testns.answer.join('\n')).toContain(` A ${ip}`);
   });
 
   it('gives NODATA for a wildcard in an existing namespace without matches, NXDOMAIN in an unknown one', async () => {
@@ -270,7 +312,12 @@ describe('real clients', () => {
     expect(r.status).toBe('NOERROR');
     expect(r.flags).toContain('aa');
     expect(r.answer).toHaveLength(4);
-    expect(r.additional.map((x) => x.rdata).sort()).toEqual(['10.244.3.10', '10.244.3.11', '10.244.3.12', '10.244.3.13']);
+    expect(r.additional.map((x) => x.rdata).sort()).toEqual([
+      '10.244.3.10',
+      '10.244.3.11',
+      '10.244.3.12',
+      '10.244.3.13',
+    ]);
     const nx = await dig(['missing.testns.svc.cluster.local', 'A'], { target: c.server.target });
     expect(nx.status).toBe('NXDOMAIN');
     expect(nx.authority[0].type).toBe('SOA');

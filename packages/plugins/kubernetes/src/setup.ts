@@ -114,7 +114,8 @@ function selector(c: KubernetesSetupContext, option: string): LabelSelector {
   try {
     return parseLabelSelector(text);
   } catch (e) {
-    if (e instanceof SelectorError) throw c.err(`unable to parse ${option} selector value: '${text}': ${e.message}`);
+    if (e instanceof SelectorError)
+      throw c.err(`unable to parse ${option} selector value: '${text}': ${e.message}`);
     throw e;
   }
 }
@@ -154,13 +155,17 @@ export function parseKubernetes(c: KubernetesSetupContext): ParsedKubernetes {
     switch (option) {
       case 'resyncperiod':
         duration(c, option);
-        warnings.push('resyncperiod has no effect: watches keep the copy current (CoreDNS ignores it since 1.5)');
+        warnings.push(
+          'resyncperiod has no effect: watches keep the copy current (CoreDNS ignores it since 1.5)',
+        );
         break;
       case 'endpoint': {
         const urls = c.remainingArgs();
         if (urls.length === 0) throw c.argErr();
         if (urls.length > 1)
-          warnings.push(`Multiple endpoints have been deprecated, only the first specified endpoint '${urls[0]}' is used`);
+          warnings.push(
+            `Multiple endpoints have been deprecated, only the first specified endpoint '${urls[0]}' is used`,
+          );
         try {
           const u = new URL(urls[0]);
           if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError('not http');
@@ -260,7 +265,9 @@ export function parseKubernetes(c: KubernetesSetupContext): ParsedKubernetes {
       }
       case 'upstream':
         c.remainingArgs();
-        warnings.push('upstream is ignored: CNAME targets outside the zones are always resolved through this server');
+        warnings.push(
+          'upstream is ignored: CNAME targets outside the zones are always resolved through this server',
+        );
         break;
       case 'transfer': {
         const t = parseTransferOption(c, 'kubernetes', ['to']);
@@ -284,7 +291,9 @@ export function parseKubernetes(c: KubernetesSetupContext): ParsedKubernetes {
     throw c.err('namespaces and namespace_labels cannot both be set');
   for (const z of multiclusterZones) {
     if (!zones.includes(z))
-      throw c.err(`is not authoritative for the multicluster zone ${z} (authoritative zones: ${zones.join(', ')})`);
+      throw c.err(
+        `is not authoritative for the multicluster zone ${z} (authoritative zones: ${zones.join(', ')})`,
+      );
   }
   if (tokenFile !== undefined && endpoint === undefined) throw c.err('token_file needs an endpoint');
 
@@ -293,7 +302,8 @@ export function parseKubernetes(c: KubernetesSetupContext): ParsedKubernetes {
   if (kubeconfig !== undefined) credentials = { kind: 'kubeconfig', ...kubeconfig };
   else if (endpoint !== undefined) credentials = { kind: 'endpoint', url: endpoint, tls, tokenFile };
   else credentials = { kind: 'in-cluster' };
-  if (kubeconfig !== undefined && endpoint !== undefined) warnings.push('endpoint is ignored: kubeconfig is set');
+  if (kubeconfig !== undefined && endpoint !== undefined)
+    warnings.push('endpoint is ignored: kubeconfig is set');
   if (tls !== undefined && endpoint === undefined) warnings.push('tls is ignored without endpoint');
 
   return {

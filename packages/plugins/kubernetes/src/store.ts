@@ -72,7 +72,12 @@ function sameAddresses(a: readonly EndpointAddress[], b: readonly EndpointAddres
 }
 
 function sameEndpoints(a: Endpoints, b: Endpoints): boolean {
-  return a.service === b.service && a.clusterId === b.clusterId && samePorts(a.ports, b.ports) && sameAddresses(a.addresses, b.addresses);
+  return (
+    a.service === b.service &&
+    a.clusterId === b.clusterId &&
+    samePorts(a.ports, b.ports) &&
+    sameAddresses(a.addresses, b.addresses)
+  );
 }
 
 /** Seconds since the epoch, as CoreDNS's serials are. */

@@ -49,7 +49,10 @@ export class KubeView {
   }
 
   isMulticluster(zone: string): boolean {
-    return this.settings.multiclusterZones.length > 0 && matchZone(this.settings.multiclusterZones, zone) !== undefined;
+    return (
+      this.settings.multiclusterZones.length > 0 &&
+      matchZone(this.settings.multiclusterZones, zone) !== undefined
+    );
   }
 
   /**
@@ -74,11 +77,15 @@ export class KubeView {
         foundEndpoint = true;
         const svc = index.service(e.service);
         if (svc === undefined) continue;
-        const base = joinName(external ? `${svc.name}.${svc.namespace}` : `${svc.name}.${svc.namespace}.svc`, zone);
+        const base = joinName(
+          external ? `${svc.name}.${svc.namespace}` : `${svc.name}.${svc.namespace}.svc`,
+          zone,
+        );
         const headlessService = svc.kind === ServiceKind.Headless;
         if (external ? headless && headlessService : headlessService) {
           for (const a of e.addresses) {
-            if (published(a, svc)) add(`${endpointLabel(a, this.lookup.settings.endpointPodNames)}.${base}`, a.ip);
+            if (published(a, svc))
+              add(`${endpointLabel(a, this.lookup.settings.endpointPodNames)}.${base}`, a.ip);
           }
         } else {
           for (const ip of external ? svc.externalIPs : svc.clusterIPs) add(base, ip);

@@ -33,7 +33,11 @@ function srvWeight(n: number): number {
 }
 
 /** The zone's records in batches, or undefined when `zone` is not a forward zone of the plugin. */
-export function transferZone(view: KubeView, answerer: Answerer, zone: string): ResourceRecord[][] | undefined {
+export function transferZone(
+  view: KubeView,
+  answerer: Answerer,
+  zone: string,
+): ResourceRecord[][] | undefined {
   const { ttl } = view.settings;
   const soa = answerer.soa(zone, zone);
   const records: ResourceRecord[] = [soa];
@@ -53,7 +57,17 @@ export function transferZone(view: KubeView, answerer: Answerer, zone: string): 
   const index = view.isMulticluster(zone) ? view.store.multicluster : view.store.cluster;
   const services: Service[] = [];
   for (const s of index.services()) if (view.lookup.namespaceExposed(s.namespace)) services.push(s);
-  services.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
+  services.sort((a, b) =>
+    a.name < b.name
+      ? -1
+      : a.name > b.name
+        ? 1
+        : a.namespace < b.namespace
+          ? -1
+          : a.namespace > b.namespace
+            ? 1
+            : 0,
+  );
 
   const podNames = view.lookup.settings.endpointPodNames;
   for (const svc of services) {
@@ -63,7 +77,13 @@ export function transferZone(view: KubeView, answerer: Answerer, zone: string): 
         for (const ip of svc.clusterIPs) emit(addressRecord(base, ip, ttl));
         for (const p of svc.ports) {
           if (p.port < 0) continue;
-          emit({ name: base, type: 'SRV', class: 'IN', ttl, data: { priority: 0, weight: 100, port: p.port, target: base } });
+          emit({
+            name: base,
+            type: 'SRV',
+            class: 'IN',
+            ttl,
+            data: { priority: 0, weight: 100, port: p.port, target: base },
+          });
           if (p.name === '') continue;
           emit({
             name: `_${p.name}._${p.protocol}.${base}`,

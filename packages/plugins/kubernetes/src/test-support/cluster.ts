@@ -40,7 +40,12 @@ export function service(ns: string, name: string, spec: ServiceSpec = {}): KubeO
       externalName: spec.externalName,
       externalIPs: spec.externalIPs,
       publishNotReadyAddresses: spec.publishNotReadyAddresses,
-      ports: (spec.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? 'TCP', targetPort: p.port })),
+      ports: (spec.ports ?? []).map((p) => ({
+        name: p.name,
+        port: p.port,
+        protocol: p.protocol ?? 'TCP',
+        targetPort: p.port,
+      })),
     },
     status: { loadBalancer: spec.ingress === undefined ? {} : { ingress: spec.ingress } },
   };
@@ -60,7 +65,11 @@ export function endpointSlice(
   slice: string,
   endpoints: EndpointSpec[],
   ports: PortSpec[] = [],
-  extra: { labels?: Record<string, string>; annotations?: Record<string, string>; addressType?: 'IPv4' | 'IPv6' } = {},
+  extra: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    addressType?: 'IPv4' | 'IPv6';
+  } = {},
 ): KubeObject {
   return {
     apiVersion: 'discovery.k8s.io/v1',
@@ -111,8 +120,11 @@ export function pod(
  * pointing inside it, a service without endpoints, and pods.
  */
 export function loadCluster(api: FakeKubeApi): void {
-  for (const ns of ['default', 'kube-system', 'testns']) api.create(namespace(ns, { team: ns === 'testns' ? 'a' : 'core' }));
-  api.create(service('default', 'kubernetes', { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443 }] }));
+  for (const ns of ['default', 'kube-system', 'testns'])
+    api.create(namespace(ns, { team: ns === 'testns' ? 'a' : 'core' }));
+  api.create(
+    service('default', 'kubernetes', { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443 }] }),
+  );
   api.create(
     service('kube-system', 'kube-dns', {
       clusterIP: '10.96.0.10',
@@ -124,11 +136,20 @@ export function loadCluster(api: FakeKubeApi): void {
     }),
   );
   api.create(
-    endpointSlice('kube-system', 'kube-dns', 'kube-dns-a1', [{ ip: '10.244.1.6', pod: 'coredns-1' }, { ip: '10.244.2.7', pod: 'coredns-2' }], [
-      { name: 'dns', port: 53, protocol: 'UDP' },
-      { name: 'dns-tcp', port: 53 },
-      { name: 'metrics', port: 9153 },
-    ]),
+    endpointSlice(
+      'kube-system',
+      'kube-dns',
+      'kube-dns-a1',
+      [
+        { ip: '10.244.1.6', pod: 'coredns-1' },
+        { ip: '10.244.2.7', pod: 'coredns-2' },
+      ],
+      [
+        { name: 'dns', port: 53, protocol: 'UDP' },
+        { name: 'dns-tcp', port: 53 },
+        { name: 'metrics', port: 9153 },
+      ],
+    ),
   );
   api.create(
     service('testns', 'dual', {
@@ -142,11 +163,17 @@ export function loadCluster(api: FakeKubeApi): void {
       'testns',
       'headless',
       'headless-x1',
-      [0, 1, 2, 3].map((i) => ({ ip: `10.244.3.${10 + i}`, hostname: `headless-${i}`, pod: `headless-${i}` })),
+      [0, 1, 2, 3].map((i) => ({
+        ip: `10.244.3.${10 + i}`,
+        hostname: `headless-${i}`,
+        pod: `headless-${i}`,
+      })),
       [{ name: 'http', port: 80 }],
     ),
   );
-  api.create(service('testns', 'web', { clusterIP: 'None', ports: [{ name: 'http', port: 8080 }, { port: 9000 }] }));
+  api.create(
+    service('testns', 'web', { clusterIP: 'None', ports: [{ name: 'http', port: 8080 }, { port: 9000 }] }),
+  );
   api.create(
     endpointSlice(
       'testns',
@@ -161,12 +188,21 @@ export function loadCluster(api: FakeKubeApi): void {
     ),
   );
   api.create(
-    endpointSlice('testns', 'web', 'web-y2', [{ ip: 'fd00:10:244::4', pod: 'web-5d8f-v6' }], [{ name: 'http', port: 8080 }], {
-      addressType: 'IPv6',
-    }),
+    endpointSlice(
+      'testns',
+      'web',
+      'web-y2',
+      [{ ip: 'fd00:10:244::4', pod: 'web-5d8f-v6' }],
+      [{ name: 'http', port: 8080 }],
+      {
+        addressType: 'IPv6',
+      },
+    ),
   );
   api.create(service('testns', 'ext', { type: 'ExternalName', externalName: 'www.example.com' }));
-  api.create(service('testns', 'alias', { type: 'ExternalName', externalName: 'dual.testns.svc.cluster.local' }));
+  api.create(
+    service('testns', 'alias', { type: 'ExternalName', externalName: 'dual.testns.svc.cluster.local' }),
+  );
   api.create(service('testns', 'empty', { clusterIP: '10.96.7.7', ports: [{ name: 'http', port: 80 }] }));
   api.create(service('testns', 'empty-headless', { clusterIP: 'None', ports: [{ name: 'http', port: 80 }] }));
   api.create(pod('testns', 'client', '10.244.9.9', { labels: { app: 'client', tier: 'front' } }));

@@ -1,5 +1,12 @@
 /** Shared pieces of the integration tests: records as text, waiting, a started cluster server. */
-import { getRcode, rcodeToString, rdataToText, type Message, type PluginDefinition, type ResourceRecord } from '@tsdns/core';
+import {
+  getRcode,
+  rcodeToString,
+  rdataToText,
+  type Message,
+  type PluginDefinition,
+  type ResourceRecord,
+} from '@tsdns/core';
 import { FakeKubeApi, startTestServer, type FakeKubeApiOptions, type TestServer } from '@tsdns/testing';
 import { kubernetesPlugin, type KubernetesRuntime } from '../index.js';
 
