@@ -40,6 +40,14 @@ export { CaptureWriter, type CaptureWriterOptions } from './capture-writer.js';
 export { eventually, waitFor, type WaitOptions } from './wait.js';
 export { NotifyListener } from './notify-listener.js';
 export {
+  FakeUpstream,
+  replyTo,
+  type ReceivedQuery,
+  type ReplyInit,
+  type UpstreamAction,
+  type UpstreamScript,
+} from './upstream.js';
+export {
   answersQuery,
   makeTempDir,
   makeTestCa,

@@ -15,7 +15,7 @@ import {
 import type { Cache } from './cache.js';
 import { ttls } from './test-support/harness.js';
 import { observedCache } from './test-support/observe.js';
-import { relay } from './test-support/upstream.js';
+import { relay } from './test-support/relay.js';
 
 const ZONE = `$ORIGIN example.test.
 $TTL 3600

@@ -9,12 +9,15 @@ import {
   hasTool,
   kdig,
   startTestServer,
+  FakeUpstream,
+  replyTo,
   type TestServer,
+  type UpstreamScript,
 } from '@tsdns/testing';
 import type { Cache } from './cache.js';
 import { ttls } from './test-support/harness.js';
 import { observedCache } from './test-support/observe.js';
-import { TestUpstream, relay, reply, type Responder } from './test-support/upstream.js';
+import { relay } from './test-support/relay.js';
 
 function a(name: string, ttl: number, data: string): ResourceRecord {
   return { name, type: 'A', class: 'IN', ttl, data };
@@ -45,15 +48,15 @@ function firstData(m: Message): unknown {
 
 interface Rig {
   server: TestServer;
-  up: TestUpstream;
+  up: FakeUpstream;
   cache: Cache;
 }
 
 const rigs: Rig[] = [];
 
 /** A server with `cache` (configured by `block`) in front of the relay to a test upstream. */
-async function rig(cacheLine: string, responder: Responder): Promise<Rig> {
-  const up = await TestUpstream.start(responder);
+async function rig(cacheLine: string, responder: UpstreamScript): Promise<Rig> {
+  const up = await FakeUpstream.start(responder);
   const found: Cache[] = [];
   const server = await startTestServer({
     corefile: ([port]) => `example.test:${port} {\n  ${cacheLine}\n  relay ${up.port}\n}\n`,
@@ -77,9 +80,9 @@ function nth(n: number): string {
 }
 
 /** Answers A with one address of TTL `ttl`; the address counts the upstream's answers. */
-function counting(ttl: number): Responder {
+function counting(ttl: number): UpstreamScript {
   let n = 0;
-  return (q) => reply(q, { answers: [a(q.questions[0].name, ttl, nth(++n))] });
+  return (q) => replyTo(q, { answers: [a(q.questions[0].name, ttl, nth(++n))] });
 }
 
 describe('cache in front of a real upstream', () => {
@@ -138,7 +141,7 @@ describe('cache in front of a real upstream', () => {
       const opt = q.additionals.find((rr) => rr.type === 'OPT');
       const dnssecOk = opt !== undefined && opt.type === 'OPT' && (opt.flags & EDNS_DO) !== 0;
       const cd = (q.flags & Flag.CD) !== 0;
-      return reply(q, {
+      return replyTo(q, {
         answers: [a(q.questions[0].name, 300, `192.0.2.${10 + (dnssecOk ? 1 : 0) + (cd ? 2 : 0)}`)],
       });
     });
@@ -153,7 +156,7 @@ describe('cache in front of a real upstream', () => {
 
   it('caches NXDOMAIN for the SOA TTL bounded by its MINIMUM', async () => {
     const { server, up, cache } = await rig('cache', (q) =>
-      reply(q, { rcode: Rcode.NXDOMAIN, authorities: [soa(3600, 60)] }),
+      replyTo(q, { rcode: Rcode.NXDOMAIN, authorities: [soa(3600, 60)] }),
     );
     const first = await server.query('nope.example.test.', 'A');
     expect(getRcode(first)).toBe(Rcode.NXDOMAIN);
@@ -167,7 +170,7 @@ describe('cache in front of a real upstream', () => {
   });
 
   it.skipIf(!hasTool('kdig'))('shows kdig a cached NODATA with its SOA', async () => {
-    const { server, up } = await rig('cache', (q) => reply(q, { authorities: [soa(30, 30)] }));
+    const { server, up } = await rig('cache', (q) => replyTo(q, { authorities: [soa(30, 30)] }));
     await kdig(['www.example.test', 'AAAA'], { target: server.target });
     const r = await kdig(['www.example.test', 'AAAA'], { target: server.target });
     expect(r.status).toBe('NOERROR');
@@ -178,7 +181,7 @@ describe('cache in front of a real upstream', () => {
 
   it('caches SERVFAIL only for the servfail duration', async () => {
     const { server, up } = await rig('cache {\n    servfail 1s\n  }', (q) =>
-      reply(q, { rcode: Rcode.SERVFAIL }),
+      replyTo(q, { rcode: Rcode.SERVFAIL }),
     );
     expect(getRcode(await server.query('www.example.test.', 'A'))).toBe(Rcode.SERVFAIL);
     expect(getRcode(await server.query('www.example.test.', 'A'))).toBe(Rcode.SERVFAIL);
@@ -191,8 +194,8 @@ describe('cache in front of a real upstream', () => {
   it('does not cache a truncated answer; the TCP retry is cached', async () => {
     const { server, up } = await rig('cache', (q, transport) =>
       transport === 'udp'
-        ? reply(q, { flags: Flag.TC })
-        : reply(q, { answers: [a(q.questions[0].name, 300, '192.0.2.77')] }),
+        ? replyTo(q, { flags: Flag.TC })
+        : replyTo(q, { answers: [a(q.questions[0].name, 300, '192.0.2.77')] }),
     );
     const udp = await server.query('www.example.test.', 'A');
     expect(udp.flags & Flag.TC).toBe(Flag.TC);
@@ -201,7 +204,7 @@ describe('cache in front of a real upstream', () => {
     const again = await server.query('www.example.test.', 'A');
     expect(again.flags & Flag.TC).toBe(0);
     expect(firstData(again)).toBe('192.0.2.77');
-    expect(up.queries.map((q) => q.transport)).toEqual(['udp', 'tcp']);
+    expect(up.received.map((q) => q.transport)).toEqual(['udp', 'tcp']);
   });
 
   it('keepttl serves the original TTL', async () => {
@@ -237,16 +240,16 @@ describe('cache in front of a real upstream', () => {
     }
     expect(cache.metrics.entries('success')).toBe(1024);
     expect(cache.metrics.evictions.success).toBe(6);
-    expect(up.queries).toHaveLength(1030);
+    expect(up.received).toHaveLength(1030);
     await server.query('n1029.example.test.', 'A');
-    expect(up.queries).toHaveLength(1030);
+    expect(up.received).toHaveLength(1030);
   });
 
   it('prefetches a popular entry: the upstream sees the refresh before the entry expires', async () => {
     let serial = 0;
     const { server, up, cache } = await rig(
       'cache {\n    success 1024 3600 0\n    prefetch 2 1m 50%\n  }',
-      (q) => reply(q, { answers: [a(q.questions[0].name, 4, `192.0.2.${++serial}`)] }),
+      (q) => replyTo(q, { answers: [a(q.questions[0].name, 4, `192.0.2.${++serial}`)] }),
     );
     const start = Date.now();
     expect(firstData(await server.query('hot.example.test.', 'A'))).toBe('192.0.2.1');
@@ -257,7 +260,7 @@ describe('cache in front of a real upstream', () => {
     expect(firstData(hit)).toBe('192.0.2.1');
     await expect.poll(() => up.count('hot.example.test.'), { timeout: 1000 }).toBe(2);
     expect(Date.now() - start).toBeLessThan(4000);
-    expect(up.queries[1].transport).toBe('tcp');
+    expect(up.received[1].transport).toBe('tcp');
     expect(cache.metrics.prefetch).toBe(1);
     const after = await server.query('hot.example.test.', 'A');
     expect(firstData(after)).toBe('192.0.2.2');

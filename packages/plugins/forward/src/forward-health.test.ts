@@ -1,24 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Flag, getRcode, Rcode, type PluginDefinition } from '@tsdns/core';
-import { waitFor } from '@tsdns/testing';
+import { waitFor, replyTo, FakeUpstream, type UpstreamScript } from '@tsdns/testing';
 import { answerData, startForwardServer, type ForwardServer } from './test-support/harness.js';
-import {
-  answerA,
-  isHealthCheck,
-  replyTo,
-  ScriptedUpstream,
-  type Script,
-} from './test-support/scripted-upstream.js';
+import { answerA, healthChecks, isHealthCheck, queries } from './test-support/upstream.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function upstream(script: Script): Promise<ScriptedUpstream> {
-  const u = await ScriptedUpstream.start(script);
-  cleanup.push(() => u.close());
+async function upstream(script: UpstreamScript): Promise<FakeUpstream> {
+  const u = await FakeUpstream.start(script);
+  cleanup.push(() => u.stop());
   return u;
 }
 
@@ -29,7 +23,7 @@ async function server(body: string, extra: PluginDefinition[] = []): Promise<For
 }
 
 /** An upstream that can be switched between answering everything and answering nothing. */
-async function switchable(address: string): Promise<{ up: ScriptedUpstream; alive: { on: boolean } }> {
+async function switchable(address: string): Promise<{ up: FakeUpstream; alive: { on: boolean } }> {
   const alive = { on: false };
   const up = await upstream((q) =>
     alive.on ? (isHealthCheck(q) ? replyTo(q) : answerA(q, address)) : { kind: 'drop' },
@@ -53,7 +47,7 @@ describe('forward: health checks', () => {
     await waitFor(() => ua.isDown(1), { timeout: 4000, what: 'A to be marked down' });
     expect(ua.stats.healthcheckFailures).toBeGreaterThanOrEqual(2);
     expect(f.healthyUpstreams).toBe(1);
-    const checks = a.healthChecks();
+    const checks = healthChecks(a);
     expect(checks.length).toBeGreaterThanOrEqual(2);
     for (const c of checks) {
       expect(c.transport).toBe('udp');
@@ -64,7 +58,7 @@ describe('forward: health checks', () => {
     // While down, A gets no queries at all.
     for (let i = 0; i < 3; i++)
       expect(answerData(await s.query(`d${i}.example.org`, 'A'))).toEqual(['192.0.2.2']);
-    expect(a.queries()).toHaveLength(1);
+    expect(queries(a)).toHaveLength(1);
 
     // A recovers: the next check succeeds, A is healthy again and first in line again.
     alive.on = true;
@@ -74,9 +68,9 @@ describe('forward: health checks', () => {
     expect(answerData(await s.query('back.example.org', 'A'))).toEqual(['192.0.2.1']);
 
     // Checks stop once the upstream answered one.
-    const n = a.healthChecks().length;
+    const n = healthChecks(a).length;
     await sleep(400);
-    expect(a.healthChecks()).toHaveLength(n);
+    expect(healthChecks(a)).toHaveLength(n);
   });
 
   it('max_fails 0: no health checks, the upstream is never marked down', async () => {
@@ -87,9 +81,9 @@ describe('forward: health checks', () => {
     );
     expect(answerData(await s.query('q1.example.org', 'A'))).toEqual(['192.0.2.2']);
     await sleep(300);
-    expect(a.healthChecks()).toEqual([]);
+    expect(healthChecks(a)).toEqual([]);
     expect(answerData(await s.query('q2.example.org', 'A'))).toEqual(['192.0.2.2']);
-    expect(a.queries()).toHaveLength(2);
+    expect(queries(a)).toHaveLength(2);
     expect(forwards[0].healthyUpstreams).toBe(2);
   });
 
@@ -120,7 +114,7 @@ describe('forward: health checks', () => {
   it('counts an error answer (REFUSED) to a check as healthy', async () => {
     let failNext = true;
     const a = await upstream((q) => {
-      if (isHealthCheck(q)) return replyTo(q, Rcode.REFUSED);
+      if (isHealthCheck(q)) return replyTo(q, { rcode: Rcode.REFUSED });
       if (failNext) {
         failNext = false;
         return { kind: 'drop' };
@@ -131,9 +125,9 @@ describe('forward: health checks', () => {
       `forward . ${a.addr} {\n health_check 50ms\n read_timeout 100ms\n}`,
     );
     await s.query('q.example.org', 'A', { timeout: 3000 });
-    await waitFor(() => a.healthChecks().length > 0, { timeout: 2000, what: 'a health check' });
+    await waitFor(() => healthChecks(a).length > 0, { timeout: 2000, what: 'a health check' });
     await sleep(200);
-    expect(a.healthChecks()).toHaveLength(1);
+    expect(healthChecks(a)).toHaveLength(1);
     expect(forwards[0].upstreams[0].fails).toBe(0);
   });
 });
@@ -167,7 +161,7 @@ describe('forward: when every upstream is down', () => {
     for (const u of f.upstreams) u.fails = 3;
     const r = await s.query('x.example.org', 'A');
     expect(getRcode(r)).toBe(Rcode.SERVFAIL);
-    expect(a.queries().length + b.queries().length).toBe(0);
+    expect(queries(a).length + queries(b).length).toBe(0);
     expect(f.stats.healthcheckBroken).toBe(1);
     // One healthy upstream is enough to forward again.
     f.upstreams[1].fails = 0;
@@ -187,6 +181,6 @@ describe('forward: when every upstream is down', () => {
     const started = Date.now();
     expect(getRcode(await s.query('q2.example.org', 'A'))).toBe(Rcode.SERVFAIL);
     expect(Date.now() - started).toBeLessThan(500);
-    expect(a.queries()).toHaveLength(2);
+    expect(queries(a)).toHaveLength(2);
   });
 });

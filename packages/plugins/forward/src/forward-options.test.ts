@@ -11,15 +11,9 @@ import {
   type Request,
   type ResponseWriter,
 } from '@tsdns/core';
-import { waitFor } from '@tsdns/testing';
+import { waitFor, replyTo, FakeUpstream, type UpstreamScript } from '@tsdns/testing';
 import { answerData, answerPlugin, startForwardServer, type ForwardServer } from './test-support/harness.js';
-import {
-  answerA,
-  isHealthCheck,
-  replyTo,
-  ScriptedUpstream,
-  type Script,
-} from './test-support/scripted-upstream.js';
+import { answerA, isHealthCheck, queries } from './test-support/upstream.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -29,9 +23,12 @@ afterEach(async () => {
 const dir = mkdtempSync(join(tmpdir(), 'tsdns-forward-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function upstream(script: Script, opts?: { host?: string; port?: number }): Promise<ScriptedUpstream> {
-  const u = await ScriptedUpstream.start(script, opts);
-  cleanup.push(() => u.close());
+async function upstream(
+  script: UpstreamScript,
+  opts?: { host?: string; port?: number },
+): Promise<FakeUpstream> {
+  const u = await FakeUpstream.start(script, opts);
+  cleanup.push(() => u.stop());
   return u;
 }
 
@@ -46,7 +43,7 @@ async function server(
 }
 
 /** Three upstreams that answer with 192.0.2.1, .2 and .3. */
-async function three(): Promise<ScriptedUpstream[]> {
+async function three(): Promise<FakeUpstream[]> {
   return Promise.all([1, 2, 3].map((i) => upstream((q) => answerA(q, `192.0.2.${i}`))));
 }
 
@@ -61,7 +58,7 @@ describe('forward: policy', () => {
     forwards[0].upstreams[0].fails = 3;
     for (let i = 0; i < 3; i++)
       expect(answerData(await s.query(`t${i}.example.org`, 'A'))).toEqual(['192.0.2.2']);
-    expect(ups.map((u) => u.queries().length)).toEqual([9, 3, 0]);
+    expect(ups.map((u) => queries(u).length)).toEqual([9, 3, 0]);
   });
 
   it('round_robin starts each query at the next upstream', async () => {
@@ -82,8 +79,8 @@ describe('forward: policy', () => {
       await Promise.all(Array.from({ length: 50 }, (_, i) => s.query(`x${batch}-${i}.example.org`, 'A')));
     }
     for (const u of ups) {
-      expect(u.queries().length).toBeGreaterThan(60);
-      expect(u.queries().length).toBeLessThan(140);
+      expect(queries(u).length).toBeGreaterThan(60);
+      expect(queries(u).length).toBeLessThan(140);
     }
   });
 });
@@ -96,7 +93,7 @@ describe('forward: max_concurrent', () => {
     const rcodes = replies.map(getRcode).sort();
     expect(rcodes).toEqual([Rcode.NOERROR, Rcode.NOERROR, Rcode.REFUSED, Rcode.REFUSED, Rcode.REFUSED]);
     expect(forwards[0].stats.maxConcurrentRejects).toBe(3);
-    expect(slow.queries()).toHaveLength(2);
+    expect(queries(slow)).toHaveLength(2);
     expect(forwards[0].inflight).toBe(0);
     expect(getRcode(await s.query('after.example.org', 'A'))).toBe(Rcode.NOERROR);
   });
@@ -105,7 +102,9 @@ describe('forward: max_concurrent', () => {
 describe('forward: next, next_on_nodata, failover', () => {
   it('next RCODE hands the query to the following forward', async () => {
     const first = await upstream((q) =>
-      q.questions[0].name.startsWith('missing') ? replyTo(q, Rcode.NXDOMAIN) : answerA(q, '192.0.2.1'),
+      q.questions[0].name.startsWith('missing')
+        ? replyTo(q, { rcode: Rcode.NXDOMAIN })
+        : answerA(q, '192.0.2.1'),
     );
     const second = await upstream((q) => answerA(q, '192.0.2.2'));
     const { server: s } = await server(
@@ -113,11 +112,11 @@ describe('forward: next, next_on_nodata, failover', () => {
     );
     expect(answerData(await s.query('missing.example.org', 'A'))).toEqual(['192.0.2.2']);
     expect(answerData(await s.query('present.example.org', 'A'))).toEqual(['192.0.2.1']);
-    expect(second.queries().map((q) => q.msg.questions[0].name)).toEqual(['missing.example.org.']);
+    expect(queries(second).map((q) => q.msg.questions[0].name)).toEqual(['missing.example.org.']);
   });
 
   it('next is ignored when the next plugin is not a forward', async () => {
-    const first = await upstream((q) => replyTo(q, Rcode.NXDOMAIN));
+    const first = await upstream((q) => replyTo(q, { rcode: Rcode.NXDOMAIN }));
     const after = answerPlugin();
     const { server: s } = await server(`forward . ${first.addr} {\n next NXDOMAIN\n}\nanswer 192.0.2.99`, [
       after,
@@ -136,14 +135,14 @@ describe('forward: next, next_on_nodata, failover', () => {
   });
 
   it('failover RCODE tries the next upstream; the last answer is used when all give it', async () => {
-    const broken = await upstream((q) => replyTo(q, Rcode.SERVFAIL));
+    const broken = await upstream((q) => replyTo(q, { rcode: Rcode.SERVFAIL }));
     const good = await upstream((q) => answerA(q, '192.0.2.2'));
     const { server: s } = await server(
       `forward . ${broken.addr} ${good.addr} {\n policy sequential\n failover SERVFAIL REFUSED\n}`,
     );
     expect(answerData(await s.query('f.example.org', 'A'))).toEqual(['192.0.2.2']);
 
-    const broken2 = await upstream((q) => replyTo(q, Rcode.REFUSED));
+    const broken2 = await upstream((q) => replyTo(q, { rcode: Rcode.REFUSED }));
     const { server: s2 } = await server(
       `forward . ${broken.addr} ${broken2.addr} {\n policy sequential\n failover SERVFAIL REFUSED\n}`,
     );
@@ -161,7 +160,7 @@ describe('forward: next, next_on_nodata, failover', () => {
       `forward . ${a.addr} ${b.addr} {\n policy sequential\n max_connect_attempts 1\n read_timeout 100ms\n max_fails 0\n}`,
     );
     expect(getRcode(await s.query('m.example.org', 'A'))).toBe(Rcode.SERVFAIL);
-    expect([a.queries().length, b.queries().length]).toEqual([1, 0]);
+    expect([queries(a).length, queries(b).length]).toEqual([1, 0]);
   });
 });
 
@@ -239,7 +238,7 @@ describe('forward: connection reuse', () => {
     expect(answerData(await s.query('a.example.org', 'A'))).toEqual(['192.0.2.1']);
     expect(answerData(await s.query('b.example.org', 'A'))).toEqual(['192.0.2.1']);
     expect(up.tcpAccepts).toBe(2);
-    expect(up.queries().map((q) => q.msg.questions[0].name)).toEqual([
+    expect(queries(up).map((q) => q.msg.questions[0].name)).toEqual([
       'a.example.org.',
       'b.example.org.',
       'b.example.org.',
@@ -263,7 +262,7 @@ describe('forward: connection reuse', () => {
     const up = await upstream((q) => answerA(q, '192.0.2.1'));
     const { server: s } = await server(`forward . ${up.addr} {\n expire 0s\n}`);
     for (let i = 0; i < 5; i++) await s.query(`e${i}.example.org`, 'A');
-    expect(new Set(up.queries().map((q) => q.port)).size).toBe(5);
+    expect(new Set(queries(up).map((q) => q.port)).size).toBe(5);
   });
 
   it('rotates the UDP socket (new source port) after a few hundred queries', async () => {
@@ -272,7 +271,7 @@ describe('forward: connection reuse', () => {
     for (let batch = 0; batch < 12; batch++) {
       await Promise.all(Array.from({ length: 50 }, (_, i) => s.query(`p${batch}-${i}.example.org`, 'A')));
     }
-    const ports = new Set(up.queries().map((q) => q.port));
+    const ports = new Set(queries(up).map((q) => q.port));
     expect(ports.size).toBe(2);
   });
 });
@@ -304,7 +303,7 @@ describe('forward: addresses', () => {
     const { server: s } = await server(`forward . ${up.addr} {\n source_address 127.0.0.2\n}`);
     await s.query('a.example.org', 'A');
     await s.query('b.example.org', 'A', { transport: 'tcp' });
-    expect(up.queries().map((q) => [q.transport, q.address])).toEqual([
+    expect(queries(up).map((q) => [q.transport, q.address])).toEqual([
       ['udp', '127.0.0.2'],
       ['tcp', '127.0.0.2'],
     ]);
@@ -318,7 +317,7 @@ describe('forward: addresses', () => {
     const { server: s, forwards } = await server(`forward . ${resolv}`);
     expect(forwards[0].upstreams.map((u) => u.addr)).toEqual(['127.84.0.1:53']);
     expect(answerData(await s.query('www.example.org', 'A'))).toEqual(['192.0.2.53']);
-    expect(up.queries()).toHaveLength(1);
+    expect(queries(up)).toHaveLength(1);
   });
 });
 

@@ -1,16 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeMessage, nextOrFailure, type ForwarderExchange, type PluginDefinition } from '@tsdns/core';
+import { FakeUpstream, type UpstreamScript } from '@tsdns/testing';
 import { startForwardServer } from './test-support/harness.js';
-import { answerA, ScriptedUpstream, type Script } from './test-support/scripted-upstream.js';
+import { answerA, queries } from './test-support/upstream.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function upstream(script: Script): Promise<ScriptedUpstream> {
-  const u = await ScriptedUpstream.start(script);
-  cleanup.push(() => u.close());
+async function upstream(script: UpstreamScript): Promise<FakeUpstream> {
+  const u = await FakeUpstream.start(script);
+  cleanup.push(() => u.stop());
   return u;
 }
 
@@ -54,7 +55,7 @@ describe('forward reports its exchanges to the MessageTaps of its chain', () => 
     expect(x.responseTime).toBeGreaterThanOrEqual(x.queryTime);
     // The query as the upstream got it, and the reply as it sent it.
     const sent = decodeMessage(x.query as Uint8Array);
-    expect(sent.id).toBe(u.queries()[0].msg.id);
+    expect(sent.id).toBe(queries(u)[0].msg.id);
     expect(sent.questions).toEqual([{ name: 'example.org.', type: 'A', class: 'IN' }]);
     expect(decodeMessage(x.response as Uint8Array).answers).toMatchObject([{ type: 'A', data: '192.0.2.1' }]);
   });

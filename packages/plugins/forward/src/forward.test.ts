@@ -10,20 +10,29 @@ import {
   type Message,
   type PluginDefinition,
 } from '@tsdns/core';
-import { CaptureWriter, buildQuery, dig, hasTool, kdig } from '@tsdns/testing';
+import {
+  CaptureWriter,
+  buildQuery,
+  dig,
+  hasTool,
+  kdig,
+  replyTo,
+  FakeUpstream,
+  type UpstreamScript,
+} from '@tsdns/testing';
 import { Forward } from './forward.js';
 import { parseForward } from './setup.js';
 import { answerData, answerPlugin, startForwardServer, type ForwardServer } from './test-support/harness.js';
-import { answerA, replyTo, ScriptedUpstream, type Script } from './test-support/scripted-upstream.js';
+import { answerA, queries } from './test-support/upstream.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function upstream(script: Script): Promise<ScriptedUpstream> {
-  const u = await ScriptedUpstream.start(script);
-  cleanup.push(() => u.close());
+async function upstream(script: UpstreamScript): Promise<FakeUpstream> {
+  const u = await FakeUpstream.start(script);
+  cleanup.push(() => u.stop());
   return u;
 }
 
@@ -67,7 +76,7 @@ describe('forward: the exchange', () => {
         { name: 'www.example.org.', type: 'A', class: 'IN', ttl: 300, data: '192.0.2.1' },
       ]);
     }
-    const ids = new Set(up.queries().map((q) => q.msg.id));
+    const ids = new Set(queries(up).map((q) => q.msg.id));
     expect(ids.size).toBeGreaterThan(15);
   });
 
@@ -76,7 +85,7 @@ describe('forward: the exchange', () => {
     const { server: s } = await server(`forward . ${up.addr}`);
     await s.query('a.example.org', 'A');
     await s.query('b.example.org', 'A', { transport: 'tcp' });
-    expect(up.queries().map((q) => [q.msg.questions[0].name, q.transport])).toEqual([
+    expect(queries(up).map((q) => [q.msg.questions[0].name, q.transport])).toEqual([
       ['a.example.org.', 'udp'],
       ['b.example.org.', 'tcp'],
     ]);
@@ -86,7 +95,7 @@ describe('forward: the exchange', () => {
     const up = await upstream((q) => answerA(q, '192.0.2.1'));
     const { server: s } = await server(`forward . ${up.addr}`);
     await s.query('www.example.org', 'AAAA', { do: true, cd: true, bufsize: 1400 });
-    const q = up.queries()[0].msg;
+    const q = queries(up)[0].msg;
     expect(q.flags & (Flag.RD | Flag.CD)).toBe(Flag.RD | Flag.CD);
     expect(q.questions).toEqual([{ name: 'www.example.org.', type: 'AAAA', class: 'IN' }]);
     const opt = q.additionals.find((rr) => rr.type === 'OPT');
@@ -98,19 +107,19 @@ describe('forward: the exchange', () => {
     const { server: s } = await server(`forward . ${up.addr} {\n force_tcp\n}`);
     const r = await s.query('www.example.org', 'A');
     expect(r.answers).toHaveLength(1);
-    expect(up.queries().map((q) => q.transport)).toEqual(['tcp']);
+    expect(queries(up).map((q) => q.transport)).toEqual(['tcp']);
   });
 
   it("prefer_udp sends TCP clients' queries over UDP; force_tcp wins over it", async () => {
     const up = await upstream((q) => answerA(q, '192.0.2.1'));
     const { server: s } = await server(`forward . ${up.addr} {\n prefer_udp\n}`);
     await s.query('www.example.org', 'A', { transport: 'tcp' });
-    expect(up.queries().map((q) => q.transport)).toEqual(['udp']);
+    expect(queries(up).map((q) => q.transport)).toEqual(['udp']);
 
     const up2 = await upstream((q) => answerA(q, '192.0.2.1'));
     const { server: s2 } = await server(`forward . ${up2.addr} {\n prefer_udp\n force_tcp\n}`);
     await s2.query('www.example.org', 'A');
-    expect(up2.queries().map((q) => q.transport)).toEqual(['tcp']);
+    expect(queries(up2).map((q) => q.transport)).toEqual(['tcp']);
   });
 
   it('answers FORMERR when the reply is for another question', async () => {
@@ -138,7 +147,7 @@ describe('forward: the exchange', () => {
     );
     const r = await s.query('www.example.org', 'A', { timeout: 3000 });
     expect(answerData(r)).toEqual(['192.0.2.1']);
-    expect(liar.queries()).toHaveLength(1);
+    expect(queries(liar)).toHaveLength(1);
   });
 
   it('answers SERVFAIL when no upstream answers, after two tries per upstream', async () => {
@@ -147,14 +156,14 @@ describe('forward: the exchange', () => {
     const started = Date.now();
     const r = await s.query('www.example.org', 'A', { timeout: 3000 });
     expect(getRcode(r)).toBe(Rcode.SERVFAIL);
-    expect(silent.queries()).toHaveLength(2);
+    expect(queries(silent)).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('fails over at once when the upstream port is closed (ICMP port unreachable)', async () => {
-    const gone = await ScriptedUpstream.start(() => ({ kind: 'drop' }));
+    const gone = await FakeUpstream.start(() => ({ kind: 'drop' }));
     const goneAddr = gone.addr;
-    await gone.close();
+    await gone.stop();
     const good = await upstream((q) => answerA(q, '192.0.2.1'));
     const { server: s } = await server(`forward . ${goneAddr} ${good.addr} {\n policy sequential\n}`);
     const started = Date.now();
@@ -176,7 +185,7 @@ describe('forward: the exchange', () => {
       const out = await tool(['+noedns', 'big.example.org', 'A'], { target: s.target });
       expect(out.answer, name).toHaveLength(30);
     }
-    expect(up.queries().some((q) => q.transport === 'tcp')).toBe(true);
+    expect(queries(up).some((q) => q.transport === 'tcp')).toBe(true);
   });
 
   it('prefer_udp: a truncated UDP answer is asked again over TCP by forward itself', async () => {
@@ -185,7 +194,7 @@ describe('forward: the exchange', () => {
     const r = await s.query('big.example.org', 'A', { transport: 'tcp' });
     expect(r.flags & Flag.TC).toBe(0);
     expect(r.answers).toHaveLength(30);
-    expect(up.queries().map((q) => q.transport)).toEqual(['udp', 'tcp']);
+    expect(queries(up).map((q) => q.transport)).toEqual(['udp', 'tcp']);
   });
 });
 
@@ -212,7 +221,7 @@ describe('forward: which names', () => {
     expect(answerData(await s.query('db.internal.example.org', 'A'))[0]).toBe('192.0.2.99');
     expect(answerData(await s.query('internal.example.org', 'A'))[0]).toBe('192.0.2.99');
     expect(answerData(await s.query('printer.lan', 'A'))[0]).toBe('192.0.2.99');
-    expect(up.queries().map((q) => q.msg.questions[0].name)).toEqual(['www.example.org.']);
+    expect(queries(up).map((q) => q.msg.questions[0].name)).toEqual(['www.example.org.']);
 
     const { server: alone } = await server(`forward . ${up.addr} {\n except lan\n}`);
     expect(getRcode(await alone.query('printer.lan', 'A'))).toBe(Rcode.SERVFAIL);
@@ -254,9 +263,9 @@ describe('forward: errors for the errors plugin', () => {
   });
 
   it('reports a refused TCP connection as a dial error', async () => {
-    const gone = await ScriptedUpstream.start(() => ({ kind: 'drop' }));
+    const gone = await FakeUpstream.start(() => ({ kind: 'drop' }));
     const addr = gone.addr;
-    await gone.close();
+    await gone.stop();
     const f = handlerFor(`forward . ${addr} {\n force_tcp\n max_fails 0\n}`);
     const w = new CaptureWriter();
     const err = await Promise.resolve(f.serveDNS(new Request(buildQuery('a.example', 'A'), w), w)).catch(
@@ -280,7 +289,9 @@ describe('forward: errors for the errors plugin', () => {
 
   it('counts requests and responses per rcode with durations', async () => {
     let n = 0;
-    const up = await upstream((q) => (n++ % 2 === 0 ? answerA(q, '192.0.2.1') : replyTo(q, Rcode.NXDOMAIN)));
+    const up = await upstream((q) =>
+      n++ % 2 === 0 ? answerA(q, '192.0.2.1') : replyTo(q, { rcode: Rcode.NXDOMAIN }),
+    );
     const f = handlerFor(`forward . ${up.addr}`);
     for (let i = 0; i < 4; i++) {
       const w = new CaptureWriter();

@@ -1,17 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Rcode, getRcode, metricsText } from '@tsdns/core';
-import { parseExposition } from '@tsdns/testing';
+import { parseExposition, replyTo, FakeUpstream, type UpstreamScript } from '@tsdns/testing';
 import { startForwardServer } from './test-support/harness.js';
-import { answerA, replyTo, ScriptedUpstream, type Script } from './test-support/scripted-upstream.js';
+import { answerA } from './test-support/upstream.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function upstream(script: Script): Promise<ScriptedUpstream> {
-  const u = await ScriptedUpstream.start(script);
-  cleanup.push(() => u.close());
+async function upstream(script: UpstreamScript): Promise<FakeUpstream> {
+  const u = await FakeUpstream.start(script);
+  cleanup.push(() => u.stop());
   return u;
 }
 
@@ -19,7 +19,7 @@ describe('forward metrics in the registry (CoreDNS names and labels)', () => {
   it('exports upstream durations by rcode, connection cache use and max_concurrent rejects', async () => {
     const up = await upstream((q) =>
       q.questions[0].name.startsWith('nx')
-        ? replyTo(q, Rcode.NXDOMAIN)
+        ? replyTo(q, { rcode: Rcode.NXDOMAIN })
         : {
             kind: 'reply',
             msg: answerA(q, '192.0.2.1'),

@@ -28,6 +28,8 @@ export interface KnotZone {
 
 export interface KnotOptions {
   zones: readonly KnotZone[];
+  /** The loopback address Knot listens on; default 127.0.0.1. */
+  host?: string;
   /** default: a free port */
   port?: number;
   /** Knot's configuration, state and zone files; default: a temporary directory removed at stop. */
@@ -46,7 +48,7 @@ export interface KnotOptions {
 
 export interface Knot extends PeerProcess {
   readonly port: number;
-  /** `127.0.0.1:PORT`, as a Corefile address. */
+  /** `HOST:PORT`, as a Corefile address. */
   readonly addr: string;
   readonly target: Target;
   /** The control socket, for `knotc -s`. */
@@ -73,12 +75,14 @@ function ownZoneFile(dir: string, origin: string): string {
 }
 
 /**
- * Starts knotd in the foreground on 127.0.0.1, one worker of each kind, serving `zones`.
+ * Starts knotd in the foreground (on 127.0.0.1 unless `host` says otherwise), one worker of
+ * each kind, serving `zones`.
  * Resolves once every zone with content (text or file, no primary) answers its SOA, or,
  * when all zones are secondaries, once Knot answers at all.
  */
 export async function startKnot(opts: KnotOptions): Promise<Knot> {
   if (opts.zones.length === 0) throw new Error('startKnot needs at least one zone');
+  const host = opts.host ?? DEFAULT_HOST;
   const port = opts.port ?? (await freePorts(1))[0];
   const dir = opts.dir ?? makeTempDir('knot');
   mkdirSync(join(dir, 'db'), { recursive: true });
@@ -107,7 +111,7 @@ export async function startKnot(opts: KnotOptions): Promise<Knot> {
     conf,
     [
       'server:',
-      `    listen: ${DEFAULT_HOST}@${port}`,
+      `    listen: ${host}@${port}`,
       `    rundir: ${dir}`,
       '    udp-workers: 1',
       '    tcp-workers: 1',
@@ -137,7 +141,7 @@ export async function startKnot(opts: KnotOptions): Promise<Knot> {
       '',
     ].join('\n'),
   );
-  const target: Target = { host: DEFAULT_HOST, port };
+  const target: Target = { host, port };
   const loaded = opts.zones.filter(
     (z) => z.primary === undefined && (z.text !== undefined || z.file !== undefined),
   );
