@@ -100,7 +100,7 @@ for (const s of scenarios) {
     continue;
   }
   if (s === 'prometheus') {
-    if (!hasDnsperf() || !(await prometheusScenario({ compare, tsdns, queryFile, fmt }))) process.exitCode = 1;
+    if (!hasDnsperf() || !(await prometheusScenario({ compare, tsdns, queryFile, fmt, seconds, rounds }))) process.exitCode = 1;
     continue;
   }
   if (s !== 'server') {

@@ -95,7 +95,20 @@ class ZoneSeries {
     this.tcp = new ProtoSeries(server, zone, 'tcp');
   }
 
+  /** The last series response() gave, by far the most likely next: a server answers alike. */
+  #lastRcode = -1;
+  #lastPlugin = '';
+  #lastResponse: Counter | undefined;
+
   response(rcode: number, plugin: string): Counter {
+    if (rcode === this.#lastRcode && plugin === this.#lastPlugin && this.#lastResponse !== undefined)
+      return this.#lastResponse;
+    this.#lastRcode = rcode;
+    this.#lastPlugin = plugin;
+    return (this.#lastResponse = this.#lookupResponse(rcode, plugin));
+  }
+
+  #lookupResponse(rcode: number, plugin: string): Counter {
     const byPlugin = (this.#responses[rcode] ??= new Map());
     let c = byPlugin.get(plugin);
     if (c === undefined) {
@@ -116,6 +129,8 @@ export class MetricsHandler implements Handler {
   readonly name = 'prometheus';
   /** By server label, then zone: the series cache. */
   readonly #series = new Map<string, Map<string, ZoneSeries>>();
+  /** The series of the last query: a block mostly serves one listener and one zone. */
+  #last: ZoneSeries | undefined;
 
   readonly #onlyZone: string | undefined;
 
@@ -162,6 +177,12 @@ export class MetricsHandler implements Handler {
   }
 
   #zoneSeries(server: string, zone: string): ZoneSeries {
+    const last = this.#last;
+    if (last !== undefined && last.server === server && last.zone === zone) return last;
+    return (this.#last = this.#lookupSeries(server, zone));
+  }
+
+  #lookupSeries(server: string, zone: string): ZoneSeries {
     let byZone = this.#series.get(server);
     if (byZone === undefined) {
       byZone = new Map();
