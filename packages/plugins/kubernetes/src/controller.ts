@@ -47,6 +47,8 @@ export interface ControllerOptions {
   readonly namespaceLabels: LabelSelector | undefined;
   /** `namespaces`: objects of other namespaces are not kept at all. */
   readonly namespaces: ReadonlySet<string> | undefined;
+  /** `endpoint_pod_names`: keep the pods' names of endpoints. */
+  readonly endpointPodNames: boolean;
   /** Whether endpoint slices are watched (not with `noendpoints`). */
   readonly endpoints: boolean;
   /** Whether pods are watched (`pods verified`). */
@@ -245,7 +247,7 @@ export class KubeController {
       this.options.logger,
       () => index.sliceKeys(),
       (key, obj, fromWatch) => {
-        const e = toEndpoints(obj, this.#intern, multicluster);
+        const e = toEndpoints(obj, this.#intern, multicluster, this.options.endpointPodNames);
         index.putEndpoints(key, e);
         if (fromWatch) record(obj, e.service);
       },

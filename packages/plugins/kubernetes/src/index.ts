@@ -134,6 +134,7 @@ export function kubernetesPlugin(runtime: KubernetesRuntime = {}): PluginDefinit
           namespaceLabels: config.namespaceLabels,
           namespaces: config.namespaces,
           endpoints: config.endpoints,
+          endpointPodNames: config.endpointPodNames,
           pods: config.podMode === 'verified',
           multicluster: config.multiclusterZones.length > 0,
           logger,

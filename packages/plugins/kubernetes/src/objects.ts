@@ -215,9 +215,11 @@ export function toService(obj: ApiObject, intern: Interner): Service {
  * The compact form of a discovery/v1 EndpointSlice. Every address is kept with its
  * readiness (a missing `ready` condition means ready, as the API defines it), so that a
  * service publishing not-ready addresses can answer with them. `multicluster` files it
- * under the multicluster service label and keeps the source cluster.
+ * under the multicluster service label and keeps the source cluster. The pods' names are
+ * kept only with `podNames` (`endpoint_pod_names`, the only thing that uses them): they are
+ * the longest strings of a slice.
  */
-export function toEndpoints(obj: ApiObject, intern: Interner, multicluster = false): Endpoints {
+export function toEndpoints(obj: ApiObject, intern: Interner, multicluster = false, podNames = true): Endpoints {
   const { name, namespace, m } = meta(obj, 'EndpointSlice');
   const labels = m.labels ?? undefined;
   const serviceName = labels?.[multicluster ? LABEL_MCS_SERVICE_NAME : LABEL_SERVICE_NAME] ?? '';
@@ -229,7 +231,7 @@ export function toEndpoints(obj: ApiObject, intern: Interner, multicluster = fal
       const ready = record(e.conditions).ready !== false;
       const hostname = str(e.hostname);
       const targetRef = record(e.targetRef);
-      const target = str(targetRef.name);
+      const target = podNames ? str(targetRef.name) : '';
       for (const ip of strings(e.addresses)) {
         addresses.push({
           ip,

@@ -18,20 +18,39 @@ import {
   type Service,
 } from './objects.js';
 
-/** Adds or removes `value` in the array kept under `key` (indexes map a key to few values). */
-function indexAdd<K, V>(index: Map<K, V[]>, key: K, value: V): void {
-  const list = index.get(key);
-  if (list === undefined) index.set(key, [value]);
-  else if (!list.includes(value)) list.push(value);
-}
+/**
+ * An index from a key to one or more values (an address to the objects holding it). Most
+ * keys have one value, which is stored as itself: a one-element array for each of a
+ * cluster's hundreds of thousands of addresses would cost more than the objects it points to.
+ */
+class MultiIndex<V extends object> {
+  readonly #map = new Map<string, V | V[]>();
 
-function indexRemove<K, V>(index: Map<K, V[]>, key: K, value: V): void {
-  const list = index.get(key);
-  if (list === undefined) return;
-  const i = list.indexOf(value);
-  if (i < 0) return;
-  if (list.length === 1) index.delete(key);
-  else list.splice(i, 1);
+  get(key: string): readonly V[] | undefined {
+    const v = this.#map.get(key);
+    return v === undefined ? undefined : Array.isArray(v) ? v : [v];
+  }
+
+  add(key: string, value: V): void {
+    const v = this.#map.get(key);
+    if (v === undefined) this.#map.set(key, value);
+    else if (!Array.isArray(v)) {
+      if (v !== value) this.#map.set(key, [v, value]);
+    } else if (!v.includes(value)) v.push(value);
+  }
+
+  remove(key: string, value: V): void {
+    const v = this.#map.get(key);
+    if (v === undefined) return;
+    if (!Array.isArray(v)) {
+      if (v === value) this.#map.delete(key);
+      return;
+    }
+    const i = v.indexOf(value);
+    if (i < 0) return;
+    v.splice(i, 1);
+    if (v.length === 1) this.#map.set(key, v[0]);
+  }
 }
 
 function samePorts(a: readonly Port[], b: readonly Port[]): boolean {
@@ -88,12 +107,13 @@ function unixNow(): number {
 /** Services with their endpoint slices: the cluster's own, or the multicluster imports. */
 export class ServiceIndex {
   readonly #services = new Map<string, Service>();
-  readonly #byClusterIP = new Map<string, Service[]>();
-  readonly #byExternalIP = new Map<string, Service[]>();
+  readonly #byClusterIP = new MultiIndex<Service>();
+  readonly #byExternalIP = new MultiIndex<Service>();
   /** Slices by `namespace/name`, so updates and deletes find the version they replace. */
   readonly #slices = new Map<string, Endpoints>();
+  /** Arrays even for one slice: headless answers iterate them on every query. */
   readonly #slicesByService = new Map<string, Endpoints[]>();
-  readonly #slicesByIP = new Map<string, Endpoints[]>();
+  readonly #slicesByIP = new MultiIndex<Endpoints>();
 
   constructor(
     /** Called with whether the change alters internal and external answers. */
@@ -139,8 +159,8 @@ export class ServiceIndex {
     const old = this.#services.get(s.key);
     if (old !== undefined) this.#unindexService(old);
     this.#services.set(s.key, s);
-    for (const ip of s.clusterIPs) indexAdd(this.#byClusterIP, ip, s);
-    for (const ip of s.externalIPs) indexAdd(this.#byExternalIP, ip, s);
+    for (const ip of s.clusterIPs) this.#byClusterIP.add(ip, s);
+    for (const ip of s.externalIPs) this.#byExternalIP.add(ip, s);
     if (old === undefined) this.changed(true, s.externalIPs.length > 0);
     else {
       const ext = !sameStrings(old.externalIPs, s.externalIPs) || !samePorts(old.ports, s.ports);
@@ -160,8 +180,12 @@ export class ServiceIndex {
     const old = this.#slices.get(sliceKey);
     if (old !== undefined) this.#unindexEndpoints(old);
     this.#slices.set(sliceKey, e);
-    indexAdd(this.#slicesByService, e.service, e);
-    for (const a of e.addresses) indexAdd(this.#slicesByIP, a.ip, e);
+    {
+      const list = this.#slicesByService.get(e.service);
+      if (list === undefined) this.#slicesByService.set(e.service, [e]);
+      else list.push(e);
+    }
+    for (const a of e.addresses) this.#slicesByIP.add(a.ip, e);
     if (old === undefined || !sameEndpoints(old, e)) this.changed(true, this.#hasExternal(e.service));
   }
 
@@ -188,13 +212,18 @@ export class ServiceIndex {
   }
 
   #unindexService(s: Service): void {
-    for (const ip of s.clusterIPs) indexRemove(this.#byClusterIP, ip, s);
-    for (const ip of s.externalIPs) indexRemove(this.#byExternalIP, ip, s);
+    for (const ip of s.clusterIPs) this.#byClusterIP.remove(ip, s);
+    for (const ip of s.externalIPs) this.#byExternalIP.remove(ip, s);
   }
 
   #unindexEndpoints(e: Endpoints): void {
-    indexRemove(this.#slicesByService, e.service, e);
-    for (const a of e.addresses) indexRemove(this.#slicesByIP, a.ip, e);
+    const list = this.#slicesByService.get(e.service);
+    if (list !== undefined) {
+      const i = list.indexOf(e);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.#slicesByService.delete(e.service);
+    }
+    for (const a of e.addresses) this.#slicesByIP.remove(a.ip, e);
   }
 }
 
@@ -206,7 +235,7 @@ export class ClusterStore {
   readonly cluster: ServiceIndex;
   readonly multicluster: ServiceIndex;
   readonly #pods = new Map<string, Pod>();
-  readonly #podsByIP = new Map<string, Pod[]>();
+  readonly #podsByIP = new MultiIndex<Pod>();
   readonly #namespaces = new Set<string>();
   readonly #serials = [0, 0, 0];
 
@@ -267,16 +296,16 @@ export class ClusterStore {
 
   putPod(key: string, p: Pod): void {
     const old = this.#pods.get(key);
-    if (old !== undefined) for (const ip of old.ips) indexRemove(this.#podsByIP, ip, old);
+    if (old !== undefined) for (const ip of old.ips) this.#podsByIP.remove(ip, old);
     this.#pods.set(key, p);
-    for (const ip of p.ips) indexAdd(this.#podsByIP, ip, p);
+    for (const ip of p.ips) this.#podsByIP.add(ip, p);
     if (old === undefined || !sameStrings(old.ips, p.ips)) this.#touch(Serial.Internal);
   }
 
   deletePod(key: string): void {
     const old = this.#pods.get(key);
     if (old === undefined) return;
-    for (const ip of old.ips) indexRemove(this.#podsByIP, ip, old);
+    for (const ip of old.ips) this.#podsByIP.remove(ip, old);
     this.#pods.delete(key);
     this.#touch(Serial.Internal);
   }
