@@ -3,11 +3,13 @@
 // MX, TXT, delegations with glue, wildcards and empty non-terminals), loads it with the
 // built file plugin (reader + core's Zone, sealed), and prints the load time, the heap the
 // zone retains per record and the process's peak RSS; then times in-process lookups of a
-// mix of existing names, NXDOMAINs and wildcard matches. Reference from the same run, when
-// installed: knotd loading the same file (time until it answers the SOA, and its RSS).
+// mix of existing names, NXDOMAINs and wildcard matches. Then, as whole processes measured
+// alike: the built tsdns server (apps/server) and, when installed, knotd, each started on
+// the same file and timed until it answers the SOA, with its resident memory (RSS) then.
 //
 //   node --expose-gc tooling/bench/file.mjs [--records N] [--rounds N]
-//   (build first: packages/core and packages/plugins/file, `tsc -p tsconfig.build.json`)
+//   (build first: packages/core and packages/plugins/file, `tsc -p tsconfig.build.json`;
+//   apps/server too for the tsdns process line)
 import { spawn, spawnSync } from 'node:child_process';
 import {
   createWriteStream,
@@ -131,10 +133,12 @@ function heapUsed() {
 async function timedLoad(path) {
   const before = heapUsed();
   const t = performance.now();
+  const c = process.cpuUsage();
   const zone = await loadZone(path, ORIGIN);
   const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(c);
   const retained = heapUsed() - before;
-  return { seconds, zone, perRecord: retained / zone.size };
+  return { seconds, cpu: (used.user + used.system) / 1e6, zone, perRecord: retained / zone.size };
 }
 
 function lookups(zone, existing) {
@@ -174,30 +178,80 @@ function udpQuery(port, name) {
   });
 }
 
+/** A free UDP port on 127.0.0.1. */
+async function freePort() {
+  const s = createSocket('udp4');
+  s.bind(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address();
+  s.close();
+  return port;
+}
+
+/** Clock ticks per second of /proc/PID/stat's CPU times. */
+const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/**
+ * VmRSS and VmHWM (peak) of a live process in bytes, and the CPU seconds (user + system,
+ * all threads) it has used: on a shared machine CPU time says more than the wall clock.
+ */
+function processUsage(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  // Fields after the parenthesised command name, which may itself hold spaces.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM'), cpu };
+}
+
+/**
+ * Starts `command args` (which must serve the zone on `port`) and times it until it answers
+ * the SOA, then reads its memory and stops it. Undefined when it never answers.
+ */
+async function processLoad(command, args, port) {
+  const t = performance.now();
+  const child = spawn(command, args, { stdio: 'ignore' });
+  try {
+    for (;;) {
+      if (await udpQuery(port, ORIGIN)) break;
+      if (child.exitCode !== null || performance.now() - t > 300_000) return undefined;
+    }
+    const seconds = (performance.now() - t) / 1000;
+    return { seconds, ...processUsage(child.pid) };
+  } finally {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }
+}
+
+/** The built tsdns server serving the file with the file plugin. */
+async function tsdnsLoad(dir, path) {
+  const main = resolve(here, '../../apps/server/dist/main.js');
+  try {
+    statSync(main);
+  } catch {
+    return undefined;
+  }
+  const port = await freePort();
+  const conf = join(dir, 'Corefile');
+  writeFileSync(conf, `${ORIGIN}:${port} {\n  bind 127.0.0.1\n  file ${path} {\n    reload 0\n  }\n}\n`);
+  return processLoad(process.execPath, [main, '-conf', conf, '-quiet'], port);
+}
+
+/** knotd with one worker of each kind, serving the file as it is. */
 async function knotLoad(dir, path) {
   if (spawnSync('sh', ['-c', 'command -v knotd']).status !== 0) return undefined;
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   mkdirSync(join(dir, 'knot'), { recursive: true });
   const conf = join(dir, 'knot.conf');
   writeFileSync(
     conf,
-    `server:\n    listen: 127.0.0.1@${port}\n    rundir: ${join(dir, 'knot')}\n    udp-workers: 1\ndatabase:\n    storage: ${join(dir, 'knot')}\nlog:\n  - target: stderr\n    any: error\nzone:\n  - domain: ${ORIGIN}\n    file: ${path}\n    zonefile-sync: -1\n    journal-content: none\n    semantic-checks: off\n`,
+    `server:\n    listen: 127.0.0.1@${port}\n    rundir: ${join(dir, 'knot')}\n    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\ndatabase:\n    storage: ${join(dir, 'knot')}\nlog:\n  - target: stderr\n    any: error\nzone:\n  - domain: ${ORIGIN}\n    file: ${path}\n    zonefile-sync: -1\n    journal-content: none\n    semantic-checks: off\n`,
   );
-  const t = performance.now();
-  const child = spawn('knotd', ['-c', conf], { stdio: 'ignore' });
-  try {
-    for (;;) {
-      if (await udpQuery(port, ORIGIN)) break;
-      if (performance.now() - t > 300_000) return undefined;
-    }
-    const seconds = (performance.now() - t) / 1000;
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-    return { seconds, rss };
-  } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  }
+  return processLoad('knotd', ['-c', conf], port);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdns-filebench-'));
@@ -207,29 +261,50 @@ try {
   console.log(`zone: ${count.toLocaleString('en-US')} records, ${mb(statSync(path).size)} (${path})`);
 
   const times = [];
+  const cpus = [];
   let perRecord = 0;
   let size = 0;
   let rate = 0;
+  let firstRss = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const r = await timedLoad(path);
+    // After the first load only: later rounds add what V8 has not given back yet.
+    if (round === 0) firstRss = process.memoryUsage().rss;
     times.push(r.seconds);
+    cpus.push(r.cpu);
     perRecord = r.perRecord;
     size = r.zone.size;
     if (round === ROUNDS - 1) rate = lookups(r.zone, existing).rate;
   }
   const seconds = median(times);
+  const cpu = median(cpus);
   console.log(
-    `file plugin load (read + Zone + seal) of ${size.toLocaleString('en-US')} records: ${seconds.toFixed(2)} s, ${Math.round(size / seconds).toLocaleString('en-US')} records/s`,
+    `file plugin load (read + Zone + seal) of ${size.toLocaleString('en-US')} records: ${seconds.toFixed(2)} s (CPU ${cpu.toFixed(2)} s), ${Math.round(size / seconds).toLocaleString('en-US')} records/s`,
   );
   console.log(`retained heap: ${Math.round(perRecord)} bytes per record (${mb(perRecord * size)} in all)`);
-  console.log(`peak RSS of this process: ${mb(process.resourceUsage().maxRSS * 1024)}`);
+  console.log(
+    `RSS after the first load (zone held, after a full GC): ${mb(firstRss)}; peak RSS over all rounds: ${mb(process.resourceUsage().maxRSS * 1024)}`,
+  );
   console.log(
     `Zone.lookup in process (existing / NXDOMAIN / wildcard / referral mix): ${Math.round(rate).toLocaleString('en-US')} lookups/s`,
   );
-  const knot = await knotLoad(dir, path);
-  if (knot !== undefined) {
+  console.log('processes, from start to the first SOA answer (wall, CPU used, then RSS and peak RSS):');
+  const server = await tsdnsLoad(dir, path);
+  const line = (label, r) =>
     console.log(
-      `reference, knotd start to first SOA answer: ${knot.seconds.toFixed(2)} s, RSS ${mb(knot.rss)} -> tsdns/knot load ${(seconds / knot.seconds).toFixed(2)}x`,
+      `  ${label.padEnd(32)} ${r.seconds.toFixed(2)} s   CPU ${r.cpu.toFixed(2)} s   RSS ${mb(r.rss)} (peak ${mb(r.peak)})`,
+    );
+  if (server === undefined) console.log('  tsdns server: not built (apps/server/dist) or did not answer');
+  else line('tsdns server (file plugin)', server);
+  const knot = await knotLoad(dir, path);
+  if (knot === undefined) console.log('  knotd: not installed or did not answer');
+  else {
+    line('reference, knotd (1 worker each)', knot);
+    console.log(
+      `tsdns/knot load time (target <= 2x): in-process load ${(seconds / knot.seconds).toFixed(2)}x wall, ${(cpu / knot.cpu).toFixed(2)}x CPU` +
+        (server === undefined
+          ? ''
+          : `; server start to answer ${(server.seconds / knot.seconds).toFixed(2)}x wall, ${(server.cpu / knot.cpu).toFixed(2)}x CPU; RSS ${(server.rss / knot.rss).toFixed(2)}x`),
     );
   }
 } finally {

@@ -2,7 +2,7 @@
 // tsdns benchmarks. Every figure is reported next to references measured in the same run:
 // a Node UDP echo server (the ceiling for Node here) and dns2 (the common JS alternative).
 //
-//   node tooling/bench/run.mjs [server] [codec] [zone] [etcd] [dnstap] [prometheus] [--seconds N] [--rounds N]
+//   node tooling/bench/run.mjs [server] [codec] [zone] [etcd] [dnstap] [prometheus] [file] [file-load] [--seconds N] [--rounds N]
 //
 // Needs a build first (`npx pnpm@12.4.2 build`) and dnsperf for the server scenario.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { freePort, hasDnsperf, runDnsperf, startProcess, stopProcess } from './d
 import { etcdScenario } from './etcd.mjs';
 import { dnstapScenario } from './dnstap.mjs';
 import { prometheusScenario } from './prometheus.mjs';
+import { fileScenario } from './file-serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -88,6 +89,15 @@ function queryFile(lines) {
 for (const s of scenarios) {
   if (s === 'codec' || s === 'zone') {
     const r = spawnSync(node, ['--expose-gc', join(here, `${s}.mjs`)], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = 1;
+    continue;
+  }
+  if (s === 'file') {
+    if (!hasDnsperf() || !(await fileScenario({ compare, echo, tsdns, queryFile, fmt }))) process.exitCode = 1;
+    continue;
+  }
+  if (s === 'file-load') {
+    const r = spawnSync(node, ['--expose-gc', join(here, 'file.mjs')], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = 1;
     continue;
   }
