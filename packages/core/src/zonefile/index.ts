@@ -7,6 +7,7 @@ export {
   parseZone,
   MAX_INCLUDE_DEPTH,
   type ZoneRecord,
+  type ZoneRecordStream,
   type ZoneReadOptions,
   type ParseZoneOptions,
 } from './reader.js';

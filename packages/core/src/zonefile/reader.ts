@@ -22,7 +22,8 @@
  *
  * Records stream: `readZone` reads the file in chunks and yields records one logical line at
  * a time (a `$GENERATE` expands lazily), so memory stays proportional to what the caller
- * keeps.
+ * keeps. The stream also says where each record begins (file, line, column), for faults
+ * that only a consumer can see, such as a CNAME beside other data in a zone.
  */
 import { createReadStream, readFileSync, type ReadStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
