@@ -5,11 +5,12 @@ import {
   pluginLogger,
   Rcode,
   Request,
+  ResponseType,
   type Handler,
   type Message,
   type ResponseWriter,
 } from '@tsdns/core';
-import { ResponseKind, cacheKind, isCacheable } from './classify.js';
+import { cacheKind, isCacheable } from './classify.js';
 import { CacheItem } from './item.js';
 import { CacheMetrics, type CacheSeries } from './metrics.js';
 import type { CacheConfig } from './setup.js';
@@ -295,13 +296,13 @@ export class Cache implements Handler, ResponseStore {
   }
 
   /** The response's cache duration in whole seconds, by kind and the configured limits. */
-  #duration(res: Message, kind: ResponseKind): number {
+  #duration(res: Message, kind: ResponseType): number {
     const { success, denial } = this.config;
     switch (kind) {
-      case ResponseKind.NameError:
-      case ResponseKind.NoData:
+      case ResponseType.NameError:
+      case ResponseType.NoData:
         return clampTtl(minimalTtl(res, kind, denial.maxTtl), denial.minTtl, denial.maxTtl);
-      case ResponseKind.ServerError:
+      case ResponseType.ServerError:
         return this.config.servfailTtl;
       default:
         return clampTtl(minimalTtl(res, kind, success.maxTtl), success.minTtl, success.maxTtl);
@@ -343,11 +344,11 @@ export class Cache implements Handler, ResponseStore {
     res: Message,
     req: Request,
     key: CacheKey,
-    kind: ResponseKind,
+    kind: ResponseType,
     duration: number,
   ): CacheItem | undefined {
     const { disabledSuccess, disabledDenial } = this.config;
-    const positive = kind === ResponseKind.NoError || kind === ResponseKind.Delegation;
+    const positive = kind === ResponseType.NoError || kind === ResponseType.Delegation;
     const disabled = positive ? disabledSuccess : disabledDenial;
     if (disabled.length > 0 && matchZone(disabled, req.name) !== undefined) return undefined;
 
@@ -362,7 +363,7 @@ export class Cache implements Handler, ResponseStore {
       if (!this.preferPositive || item.answering) this.#negative.delete(key);
     } else {
       if (this.#negative.set(key, item)) this.metrics.evicted(series, 'denial');
-      if (kind !== ResponseKind.ServerError && !this.preferPositive) this.#positive.delete(key);
+      if (kind !== ResponseType.ServerError && !this.preferPositive) this.#positive.delete(key);
     }
     this.metrics.sized(series);
     return item;

@@ -1,49 +1,20 @@
 import {
   classToNumber,
-  EDNS_DO,
   Flag,
-  getOpcode,
-  getOpt,
   getRcode,
   nameEquals,
   nameKey,
-  Opcode,
   Rcode,
+  ResponseType,
   typeToNumber,
+  typifyResponse,
   type Message,
   type ResourceRecord,
-  type RrsigData,
 } from '@tsdns/core';
-
-/**
- * What kind of answer a response is, which decides whether and how long it is cached
- * (CoreDNS's response.Typify, with the cache's NODATA refinement).
- */
-export const ResponseKind = {
-  /** A positive answer (NOERROR with records, or NOERROR with nothing that says otherwise). */
-  NoError: 0,
-  /** NXDOMAIN. */
-  NameError: 1,
-  /** SERVFAIL or NOTIMP: cached only for the `servfail` duration. */
-  ServerError: 2,
-  /** NOERROR without the asked-for data and with an SOA in authority (RFC 2308 NODATA). */
-  NoData: 3,
-  /** NOERROR with NS records in authority and no SOA: a referral. */
-  Delegation: 4,
-  /** NOTIFY, AXFR, IXFR: never cached. */
-  Meta: 5,
-  /** Dynamic update: never cached. */
-  Update: 6,
-  /** Anything else (REFUSED, FORMERR, NXDOMAIN with answers, expired signatures): never cached. */
-  OtherError: 7,
-} as const;
-export type ResponseKind = (typeof ResponseKind)[keyof typeof ResponseKind];
 
 const TYPE_ANY = 255;
 const TYPE_CNAME = 5;
 const CLASS_ANY = 255;
-/** Serial-number arithmetic window for RRSIG times (RFC 4034 section 3.1.5). */
-const YEAR68 = 2 ** 31;
 
 /** A type or class number, or -1 for a mnemonic that names none (a hand-built record). */
 function typeNumber(type: string): number {
@@ -69,74 +40,14 @@ export function hasSoa(msg: Message): boolean {
 }
 
 /**
- * Whether an RRSIG is inside its validity period at `nowSeconds` (wall-clock Unix time),
- * reading inception and expiration in 32-bit serial arithmetic as RFC 4034 asks.
+ * The kind the cache files a response under (core's typifyResponse, CoreDNS's
+ * response.Typify), except that a NOERROR answer whose records do not answer the question
+ * (a CNAME chain that ends elsewhere) but that carries an SOA is NODATA (RFC 2308 section
+ * 2.2), cached with the negative TTL.
  */
-export function rrsigValidAt(sig: RrsigData, nowSeconds: number): boolean {
-  const now = Math.floor(nowSeconds);
-  const inception = sig.inception + Math.trunc((sig.inception - now) / YEAR68) * YEAR68;
-  const expiration = sig.expiration + Math.trunc((sig.expiration - now) / YEAR68) * YEAR68;
-  return inception <= now && now <= expiration;
-}
-
-function hasExpiredSignature(records: readonly ResourceRecord[], nowSeconds: number): boolean {
-  for (let i = 0; i < records.length; i++) {
-    const rr = records[i];
-    if (rr.type === 'RRSIG' && !rrsigValidAt(rr.data, nowSeconds)) return true;
-  }
-  return false;
-}
-
-/**
- * CoreDNS's response.Typify: classifies a response by opcode, question type, rcode and
- * sections. With the DO bit set, a response carrying an RRSIG outside its validity period
- * is an error (it must not be cached and served on). `nowSeconds` is wall-clock Unix time.
- */
-export function typify(msg: Message, nowSeconds: number): ResponseKind {
-  const opcode = getOpcode(msg);
-  if (opcode === Opcode.UPDATE) return ResponseKind.Update;
-  if (opcode === Opcode.NOTIFY) return ResponseKind.Meta;
-  const q = msg.questions[0];
-  if (q !== undefined && (q.type === 'AXFR' || q.type === 'IXFR')) return ResponseKind.Meta;
-
-  const opt = getOpt(msg);
-  if (opt !== undefined && (opt.flags & EDNS_DO) !== 0) {
-    if (
-      hasExpiredSignature(msg.answers, nowSeconds) ||
-      hasExpiredSignature(msg.authorities, nowSeconds) ||
-      hasExpiredSignature(msg.additionals, nowSeconds)
-    ) {
-      return ResponseKind.OtherError;
-    }
-  }
-
-  const rcode = getRcode(msg);
-  if (msg.answers.length > 0) {
-    if (rcode === Rcode.NOERROR) return ResponseKind.NoError;
-    if (rcode === Rcode.NXDOMAIN) return ResponseKind.OtherError;
-  }
-  let soa = false;
-  let ns = 0;
-  for (const rr of msg.authorities) {
-    if (rr.type === 'SOA') soa = true;
-    else if (rr.type === 'NS') ns++;
-  }
-  if (soa && rcode === Rcode.NOERROR) return ResponseKind.NoData;
-  if (rcode === Rcode.NXDOMAIN) return ResponseKind.NameError;
-  if (rcode === Rcode.SERVFAIL || rcode === Rcode.NOTIMP) return ResponseKind.ServerError;
-  if (ns > 0 && rcode === Rcode.NOERROR) return ResponseKind.Delegation;
-  if (rcode === Rcode.NOERROR) return ResponseKind.NoError;
-  return ResponseKind.OtherError;
-}
-
-/**
- * The kind the cache files a response under: as `typify`, except that a NOERROR answer
- * whose records do not answer the question (a CNAME chain that ends elsewhere) but that
- * carries an SOA is NODATA (RFC 2308 section 2.2), cached with the negative TTL.
- */
-export function cacheKind(msg: Message, nowSeconds: number): ResponseKind {
-  const kind = typify(msg, nowSeconds);
-  if (kind === ResponseKind.NoError && hasSoa(msg) && isNoData(msg)) return ResponseKind.NoData;
+export function cacheKind(msg: Message, nowSeconds: number): ResponseType {
+  const kind = typifyResponse(msg, nowSeconds);
+  if (kind === ResponseType.NoError && hasSoa(msg) && isNoData(msg)) return ResponseType.NoData;
   return kind;
 }
 
@@ -148,12 +59,12 @@ export function cacheKind(msg: Message, nowSeconds: number): ResponseKind {
  * says such SOA-less NODATA should not be cached). An empty NOERROR stays cacheable: it
  * cannot be told from a positive answer with its data outside the answer section.
  */
-export function isCacheable(msg: Message, kind: ResponseKind): boolean {
+export function isCacheable(msg: Message, kind: ResponseType): boolean {
   if ((msg.flags & Flag.TC) !== 0) return false;
-  if (kind === ResponseKind.OtherError || kind === ResponseKind.Meta || kind === ResponseKind.Update)
+  if (kind === ResponseType.OtherError || kind === ResponseType.Meta || kind === ResponseType.Update)
     return false;
-  if (kind === ResponseKind.NameError && !hasSoa(msg)) return false;
-  if (kind === ResponseKind.NoError && !hasSoa(msg) && isNoData(msg)) return false;
+  if (kind === ResponseType.NameError && !hasSoa(msg)) return false;
+  if (kind === ResponseType.NoError && !hasSoa(msg) && isNoData(msg)) return false;
   return true;
 }
 
@@ -245,6 +156,6 @@ function cnameTarget(answers: readonly ResourceRecord[], owner: string, qclass: 
  */
 export function isUsableAnswer(msg: Message, nowSeconds: number): boolean {
   if ((msg.flags & Flag.TC) !== 0) return false;
-  if (cacheKind(msg, nowSeconds) !== ResponseKind.NoError) return false;
+  if (cacheKind(msg, nowSeconds) !== ResponseType.NoError) return false;
   return answersQuestion(msg);
 }

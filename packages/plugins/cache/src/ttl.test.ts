@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Flag, type Message, type ResourceRecord } from '@tsdns/core';
-import { ResponseKind } from './classify.js';
+import { Flag, ResponseType, type Message, type ResourceRecord } from '@tsdns/core';
 import { MINIMAL_DEFAULT_TTL, clampTtl, minimalTtl } from './ttl.js';
 
 function msg(
@@ -43,30 +42,30 @@ const opt: ResourceRecord = {
 
 describe('minimalTtl', () => {
   it('takes the lowest TTL of every section, capped by the maximum', () => {
-    expect(minimalTtl(msg([a(300), a(200)], [], [a(250)]), ResponseKind.NoError, 3600)).toBe(200);
-    expect(minimalTtl(msg([a(300)], [], [a(50)]), ResponseKind.NoError, 3600)).toBe(50);
-    expect(minimalTtl(msg([a(7200)]), ResponseKind.NoError, 3600)).toBe(3600);
-    expect(minimalTtl(msg([a(0)]), ResponseKind.NoError, 3600)).toBe(0);
+    expect(minimalTtl(msg([a(300), a(200)], [], [a(250)]), ResponseType.NoError, 3600)).toBe(200);
+    expect(minimalTtl(msg([a(300)], [], [a(50)]), ResponseType.NoError, 3600)).toBe(50);
+    expect(minimalTtl(msg([a(7200)]), ResponseType.NoError, 3600)).toBe(3600);
+    expect(minimalTtl(msg([a(0)]), ResponseType.NoError, 3600)).toBe(0);
   });
 
   it('ignores the OPT record, whose TTL field is not a TTL', () => {
     const withOpt = msg([a(300)], [], [{ ...opt, extendedRcode: 0 }]);
-    expect(minimalTtl(withOpt, ResponseKind.NoError, 3600)).toBe(300);
+    expect(minimalTtl(withOpt, ResponseType.NoError, 3600)).toBe(300);
   });
 
   it('gives records-less answers and other kinds the 5 s fail-safe', () => {
-    expect(minimalTtl(msg([]), ResponseKind.NoError, 3600)).toBe(MINIMAL_DEFAULT_TTL);
-    expect(minimalTtl(msg([], [], [opt]), ResponseKind.NoError, 3600)).toBe(MINIMAL_DEFAULT_TTL);
-    expect(minimalTtl(msg([a(300)]), ResponseKind.ServerError, 3600)).toBe(MINIMAL_DEFAULT_TTL);
-    expect(minimalTtl(msg([a(300)]), ResponseKind.Delegation, 3600)).toBe(MINIMAL_DEFAULT_TTL);
+    expect(minimalTtl(msg([]), ResponseType.NoError, 3600)).toBe(MINIMAL_DEFAULT_TTL);
+    expect(minimalTtl(msg([], [], [opt]), ResponseType.NoError, 3600)).toBe(MINIMAL_DEFAULT_TTL);
+    expect(minimalTtl(msg([a(300)]), ResponseType.ServerError, 3600)).toBe(MINIMAL_DEFAULT_TTL);
+    expect(minimalTtl(msg([a(300)]), ResponseType.Delegation, 3600)).toBe(MINIMAL_DEFAULT_TTL);
   });
 
   it('bounds negative answers by the SOA TTL and its MINIMUM (RFC 2308 section 5)', () => {
-    expect(minimalTtl(msg([], [soa(3600, 300)]), ResponseKind.NameError, 1800)).toBe(300);
-    expect(minimalTtl(msg([], [soa(60, 300)]), ResponseKind.NoData, 1800)).toBe(60);
-    expect(minimalTtl(msg([], [soa(3600, 3600)]), ResponseKind.NameError, 1800)).toBe(1800);
+    expect(minimalTtl(msg([], [soa(3600, 300)]), ResponseType.NameError, 1800)).toBe(300);
+    expect(minimalTtl(msg([], [soa(60, 300)]), ResponseType.NoData, 1800)).toBe(60);
+    expect(minimalTtl(msg([], [soa(3600, 3600)]), ResponseType.NameError, 1800)).toBe(1800);
     // A positive answer's SOA MINIMUM means nothing.
-    expect(minimalTtl(msg([a(600)], [soa(3600, 10)]), ResponseKind.NoError, 3600)).toBe(600);
+    expect(minimalTtl(msg([a(600)], [soa(3600, 10)]), ResponseType.NoError, 3600)).toBe(600);
   });
 });
 

@@ -1,5 +1,4 @@
-import type { Message, ResourceRecord } from '@tsdns/core';
-import { ResponseKind } from './classify.js';
+import { ResponseType, type Message, type ResourceRecord } from '@tsdns/core';
 
 /** CoreDNS's floor for cached TTLs and its TTL for answers without records (dnsutil). */
 export const MINIMAL_DEFAULT_TTL = 5;
@@ -25,8 +24,8 @@ function lowestTtl(records: readonly ResourceRecord[], lowest: number): number {
  * and its MINIMUM field; a correct authoritative server has already sent the SOA with the
  * smaller of the two, but a cache must not trust it to have done so.
  */
-export function minimalTtl(msg: Message, kind: ResponseKind, maximum: number): number {
-  if (kind !== ResponseKind.NoError && kind !== ResponseKind.NameError && kind !== ResponseKind.NoData) {
+export function minimalTtl(msg: Message, kind: ResponseType, maximum: number): number {
+  if (kind !== ResponseType.NoError && kind !== ResponseType.NameError && kind !== ResponseType.NoData) {
     return MINIMAL_DEFAULT_TTL;
   }
   const extra = msg.additionals;
@@ -39,7 +38,7 @@ export function minimalTtl(msg: Message, kind: ResponseKind, maximum: number): n
   let lowest = lowestTtl(msg.answers, maximum);
   lowest = lowestTtl(msg.authorities, lowest);
   lowest = lowestTtl(extra, lowest);
-  if (kind !== ResponseKind.NoError) {
+  if (kind !== ResponseType.NoError) {
     for (const rr of msg.authorities) {
       if (rr.type === 'SOA' && rr.data.minimum < lowest) lowest = rr.data.minimum;
     }

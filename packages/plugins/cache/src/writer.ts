@@ -2,12 +2,14 @@ import {
   Flag,
   Rcode,
   getRcode,
+  ResponseType,
+  typifyResponse,
   type Message,
   type Request,
   type ResponseWriter,
   type Transport,
 } from '@tsdns/core';
-import { ResponseKind, isUsableAnswer, typify } from './classify.js';
+import { isUsableAnswer } from './classify.js';
 import type { CacheItem } from './item.js';
 import type { CacheKey } from './store.js';
 
@@ -123,8 +125,8 @@ export class VerifyStaleWriter implements ResponseWriter {
       inner.background = background;
       return;
     }
-    const kind = typify(res, now);
-    if (kind === ResponseKind.OtherError || kind === ResponseKind.Meta || kind === ResponseKind.Update)
+    const kind = typifyResponse(res, now);
+    if (kind === ResponseType.OtherError || kind === ResponseType.Meta || kind === ResponseType.Update)
       return;
     const rcode = getRcode(res);
     if (rcode !== Rcode.NOERROR && rcode !== Rcode.NXDOMAIN) return;

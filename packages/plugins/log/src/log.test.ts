@@ -157,14 +157,14 @@ describe('QueryLogger', () => {
     expect(capture.lines).toEqual(['[INFO] REFUSED 40']);
   });
 
-  it('prints dashes when next claims to have written but did not', () => {
+  it('prints dashes when next claims to have written but did not, and types that as an error', () => {
     const logger = new QueryLogger(
-      rules('log . "{rcode} {>rflags} {rsize}"'),
+      rules('log . "{rcode} {>rflags} {rsize} {/log/type} {/log/class}"'),
       failing(() => Rcode.NOERROR),
     );
     const w = new CaptureWriter();
     logger.serveDNS(request('example.org.', w), w);
-    expect(capture.lines).toEqual(['[INFO] - - 0']);
+    expect(capture.lines).toEqual(['[INFO] - - 0 OTHERERROR error']);
   });
 
   it('logs a thrown HandlerError with its rcode and rethrows it unchanged', () => {

@@ -2,19 +2,22 @@ import {
   HandlerError,
   Rcode,
   Recorder,
+  ResponseType,
+  classifyResponse,
   encodeMessage,
   isSubdomain,
   log,
   nextOrFailure,
+  typifyResponse,
   wasWritten,
   type Handler,
   type Logger,
   type MetadataFunc,
+  type ResponseClass,
   type Request,
   type ResponseWriter,
 } from '@tsdns/core';
 import { renderLine, type LoggedResponse } from './render.js';
-import { classifyResponse, typifyResponse, type ResponseClass, type ResponseType } from './response-type.js';
 import type { LogRule } from './setup.js';
 
 function constant(value: string): MetadataFunc {
@@ -99,7 +102,7 @@ export class QueryLogger implements Handler {
 
   private report(rule: LogRule, req: Request, rec: Recorder, rcode: number): void {
     const res = rec.msg === undefined && !wasWritten(rcode) ? serverAnswer(req, rec, rcode) : rec;
-    const type = typifyResponse(res.msg, Date.now() / 1000);
+    const type = res.msg === undefined ? ResponseType.OtherError : typifyResponse(res.msg, Date.now() / 1000);
     const cls = classifyResponse(type);
     req.setMetadata('log/type', TYPE_METADATA[type]);
     req.setMetadata('log/class', CLASS_METADATA[cls]);

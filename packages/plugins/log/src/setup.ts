@@ -1,6 +1,5 @@
-import { NameError, parseName, type Dispenser } from '@tsdns/core';
+import { NameError, parseName, type Dispenser, type ResponseClass } from '@tsdns/core';
 import { COMMON_LOG_FORMAT, compileFormat, expandShorthands, type CompiledFormat } from './format.js';
-import type { ResponseClass } from './response-type.js';
 
 /** One `log` name: queries at or below `scope` are logged with `format` if their class is selected. */
 export interface LogRule {
