@@ -20,6 +20,7 @@ import plugin_autopath from '@tsdns/plugin-autopath';
 import plugin_cache from '@tsdns/plugin-cache';
 import plugin_hosts from '@tsdns/plugin-hosts';
 import plugin_k8s_external from '@tsdns/plugin-k8s_external';
+import plugin_kubernetes from '@tsdns/plugin-kubernetes';
 import plugin_file from '@tsdns/plugin-file';
 import plugin_auto from '@tsdns/plugin-auto';
 import plugin_secondary from '@tsdns/plugin-secondary';
@@ -56,6 +57,7 @@ export const pluginTable: readonly PluginTableEntry[] = [
   { directive: 'cache', packageName: '@tsdns/plugin-cache', definition: plugin_cache },
   { directive: 'hosts', packageName: '@tsdns/plugin-hosts', definition: plugin_hosts },
   { directive: 'k8s_external', packageName: '@tsdns/plugin-k8s_external', definition: plugin_k8s_external },
+  { directive: 'kubernetes', packageName: '@tsdns/plugin-kubernetes', definition: plugin_kubernetes },
   { directive: 'file', packageName: '@tsdns/plugin-file', definition: plugin_file },
   { directive: 'auto', packageName: '@tsdns/plugin-auto', definition: plugin_auto },
   { directive: 'secondary', packageName: '@tsdns/plugin-secondary', definition: plugin_secondary },
