@@ -219,7 +219,12 @@ export function toService(obj: ApiObject, intern: Interner): Service {
  * kept only with `podNames` (`endpoint_pod_names`, the only thing that uses them): they are
  * the longest strings of a slice.
  */
-export function toEndpoints(obj: ApiObject, intern: Interner, multicluster = false, podNames = true): Endpoints {
+export function toEndpoints(
+  obj: ApiObject,
+  intern: Interner,
+  multicluster = false,
+  podNames = true,
+): Endpoints {
   const { name, namespace, m } = meta(obj, 'EndpointSlice');
   const labels = m.labels ?? undefined;
   const serviceName = labels?.[multicluster ? LABEL_MCS_SERVICE_NAME : LABEL_SERVICE_NAME] ?? '';

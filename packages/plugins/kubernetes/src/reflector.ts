@@ -345,8 +345,16 @@ export class Reflector {
         )
         .then(
           (controller) => {
-            if (settled || this.#stopped) controller.abort();
-            else this.#abort = controller;
+            if (settled || this.#stopped) {
+              controller.abort();
+              return;
+            }
+            this.#abort = controller;
+            // The library returns once the response is in and streaming: a 200.
+            if (!observed) {
+              observed = true;
+              this.options.observer?.request('GET', '200', (performance.now() - started) / 1000);
+            }
           },
           (err: unknown) => onDone(err ?? new Error('watch failed to start')),
         );

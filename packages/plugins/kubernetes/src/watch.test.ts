@@ -5,6 +5,7 @@
  * sync is done.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { metricFamily, type Counter, type Histogram } from '@tsdns/core';
 import ready from '@tsdns/plugin-ready';
 import { endpointSlice, loadCluster, namespace, service } from './test-support/cluster.js';
 import { eventually, startCluster, type ClusterServer } from './test-support/harness.js';
@@ -92,6 +93,42 @@ describe('watch events', () => {
       service('default', 'kubernetes', { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 8443 }] }),
     );
     await eventually(async () => expect(await serial()).toBeGreaterThan(before));
+  });
+});
+
+describe('metrics', () => {
+  it('observes DNS programming latency for slice changes and counts API requests', async () => {
+    c = await startCluster({ load: loadCluster, corefile });
+    const latency = metricFamily('coredns_kubernetes_dns_programming_duration_seconds')!;
+    const count = (kind: string): number =>
+      (latency.series().find((s) => s.values[0] === kind)?.child as Histogram | undefined)?.count ?? 0;
+    const before = count('headless_with_selector');
+    const triggered = new Date(Date.now() - 1500).toISOString();
+    c.api.update(
+      endpointSlice(
+        'testns',
+        'headless',
+        'headless-x1',
+        [{ ip: '10.244.3.10', hostname: 'headless-0' }],
+        [{ name: 'http', port: 80 }],
+        {
+          annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': triggered },
+        },
+      ),
+    );
+    await eventually(() => expect(count('headless_with_selector')).toBe(before + 1));
+    const h = latency.series().find((s) => s.values[0] === 'headless_with_selector')!.child as Histogram;
+    // The observation is at least the 1.5 s since the trigger.
+    expect(h.sum).toBeGreaterThanOrEqual(1.5);
+    const requests = metricFamily('coredns_kubernetes_rest_client_requests_total')!;
+    const ok = requests
+      .series()
+      .filter(
+        (s) => s.values[0] === '200' && s.values[1] === 'GET' && s.values[2] === `127.0.0.1:${c!.api.port}`,
+      )
+      .reduce((n, s) => n + (s.child as Counter).value, 0);
+    // Three lists and three watches at least.
+    expect(ok).toBeGreaterThanOrEqual(6);
   });
 });
 
