@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { endpointLabel, podLabelAddress } from './lookup.js';
 import {
@@ -148,5 +149,70 @@ describe('endpoint and pod labels', () => {
     expect(podLabelAddress('10-244-1-2')).toBe('10.244.1.2');
     expect(podLabelAddress('fd00--1')).toBe('fd00::1');
     expect(podLabelAddress('1-2-3')).toBe('1:2:3');
+  });
+});
+
+describe('conversions of arbitrary API data', () => {
+  it('never fail with anything but ObjectShapeError', () => {
+    const obj = fc.record(
+      {
+        metadata: fc.oneof(
+          fc.constant(null),
+          fc.record(
+            {
+              name: fc.oneof(fc.string(), fc.integer()),
+              namespace: fc.string(),
+              labels: fc.dictionary(fc.string(), fc.string()),
+              deletionTimestamp: fc.jsonValue(),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+        spec: fc.jsonValue(),
+        status: fc.jsonValue(),
+        endpoints: fc.oneof(
+          fc.jsonValue(),
+          fc.array(
+            fc.record(
+              {
+                addresses: fc.jsonValue(),
+                conditions: fc.jsonValue(),
+                hostname: fc.jsonValue(),
+                targetRef: fc.jsonValue(),
+              },
+              { requiredKeys: [] },
+            ),
+          ),
+        ),
+        ports: fc.oneof(
+          fc.jsonValue(),
+          fc.array(
+            fc.record(
+              { name: fc.jsonValue(), port: fc.jsonValue(), protocol: fc.jsonValue() },
+              { requiredKeys: [] },
+            ),
+          ),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    const i = new Interner();
+    fc.assert(
+      fc.property(obj, (o) => {
+        for (const convert of [
+          () => toService(o as never, i),
+          () => toEndpoints(o as never, i),
+          () => toEndpoints(o as never, i, true),
+          () => toPod(o as never, i),
+          () => serviceImportToService(o as never, i),
+        ]) {
+          try {
+            convert();
+          } catch (e) {
+            expect(e).toBeInstanceOf(ObjectShapeError);
+          }
+        }
+      }),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INVALID, isWildcard, labelsBelow, matchLabel, matchPort, parseRequest } from './parse.js';
 
@@ -82,5 +83,20 @@ describe('matching', () => {
     if (srv === INVALID) throw new Error('invalid');
     expect(matchPort(srv, 'http', 'tcp')).toBe(false);
     expect(matchPort(srv, 'http', 'udp')).toBe(true);
+  });
+});
+
+describe('parseRequest on arbitrary names', () => {
+  it('never throws, and what it reads comes from the name', () => {
+    const label = fc.stringMatching(/^[a-z0-9_*-]{1,12}$/);
+    fc.assert(
+      fc.property(fc.array(label, { maxLength: 8 }), fc.boolean(), (labels, multicluster) => {
+        const name = labels.length === 0 ? Z : `${labels.join('.')}.${Z}`;
+        const r = parseRequest(name, Z, multicluster);
+        if (r === INVALID) return;
+        for (const part of [r.service, r.namespace, r.endpoint, r.cluster])
+          if (part !== '') expect(labels).toContain(part);
+      }),
+    );
   });
 });
