@@ -199,17 +199,9 @@ describe("the ConfigMap's Corefile", () => {
     ]);
   });
 
-  if (compiledIn.has('kubernetes')) {
-    it('names only plugins compiled into this build', () => {
-      expect(notCompiledIn).toEqual([]);
-    });
-  } else {
-    // The kubernetes plugin exists as a package but plugin.cfg does not list it yet.
-    it('names only plugins compiled into this build, but kubernetes', () => {
-      expect(notCompiledIn).toEqual(['kubernetes']);
-    });
-    it.todo('names only plugins compiled into this build: kubernetes is not in plugin.cfg yet');
-  }
+  it('names only plugins compiled into this build', () => {
+    expect(notCompiledIn).toEqual([]);
+  });
 
   it('serves port 53 for every zone, with the cluster domain and every reverse zone for kubernetes', () => {
     expect(blocks[0].addresses.map((a) => [a.zone, a.port])).toEqual([['.', '53']]);
