@@ -66,11 +66,19 @@ describe('the process registry', () => {
       'process_virtual_memory_bytes',
       'process_open_fds',
       'process_max_fds',
+      'process_heap_bytes',
       'nodejs_eventloop_lag_seconds',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_active_handles_total',
+      'nodejs_active_resources_total',
       'nodejs_heap_size_used_bytes',
+      'nodejs_heap_space_size_used_bytes',
+      'nodejs_version_info',
     ]) {
       expect(text).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
     }
+    // left out on purpose: an observer call after every garbage collection
+    expect(text).not.toMatch(/nodejs_gc_duration_seconds/);
     expect(() => defineGauge({ name: 'process_open_fds', help: 'x' })).toThrow(/process collectors/);
   });
 });
