@@ -2,19 +2,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FrameReader, frameMessage } from './frame.js';
 
-describe('frameMessage', () => {
-  it('prefixes the big-endian length', () => {
-    expect([...frameMessage(new Uint8Array([9, 8, 7]))]).toEqual([0, 3, 9, 8, 7]);
-    const big = frameMessage(new Uint8Array(0x1234));
-    expect([big[0], big[1], big.length]).toEqual([0x12, 0x34, 0x1236]);
-  });
-
-  it('refuses a message too long for the prefix', () => {
-    expect(() => frameMessage(new Uint8Array(0x10000))).toThrow(RangeError);
-    expect(frameMessage(new Uint8Array(0xffff)).length).toBe(0x10001);
-  });
-});
-
 describe('FrameReader', () => {
   it('waits for the rest of a split length and payload', () => {
     const r = new FrameReader();

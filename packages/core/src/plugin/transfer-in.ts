@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { Flag, Opcode, Rcode, rcodeToString } from '../wire/constants.js';
 import { decodeMessage } from '../wire/decode.js';
 import { encodeMessage } from '../wire/encode.js';
+import { FrameDecoder, frameMessage } from '../wire/frame.js';
 import { getOpcode, getRcode } from '../wire/header.js';
 import { isSubdomain, nameKey } from '../wire/name.js';
 import type { Message, ResourceRecord } from '../wire/types.js';
@@ -306,39 +307,27 @@ function tcpSession(
     socket.on('close', () =>
       finish(new TransferError(`${where} closed the connection before the transfer ended`)),
     );
-    socket.on('connect', () => {
-      const framed = Buffer.allocUnsafe(query.length + 2);
-      framed.writeUInt16BE(query.length, 0);
-      framed.set(query, 2);
-      socket.write(framed);
-    });
-    let held: Buffer = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      let buf = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
+    socket.on('connect', () => socket.write(frameMessage(query)));
+    const frames = new FrameDecoder();
+    const onFrame = (bytes: Uint8Array): void => {
+      // Frames after the last message of the transfer, in the same chunk, are ignored.
+      if (settled) return;
+      let msg: Message;
       try {
-        while (buf.length >= 2) {
-          const n = buf.readUInt16BE(0);
-          if (buf.length < n + 2) break;
-          let msg: Message;
-          try {
-            msg = decodeMessage(buf.subarray(2, n + 2));
-          } catch (e) {
-            throw new TransferError(`undecodable message from ${where}: ${(e as Error).message}`, undefined, {
-              cause: e,
-            });
-          }
-          buf = buf.subarray(n + 2);
-          if (onMessage(msg)) {
-            finish();
-            return;
-          }
-        }
+        msg = decodeMessage(bytes);
+      } catch (e) {
+        throw new TransferError(`undecodable message from ${where}: ${(e as Error).message}`, undefined, {
+          cause: e,
+        });
+      }
+      if (onMessage(msg)) finish();
+    };
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        frames.push(chunk, onFrame);
       } catch (e) {
         finish(e as Error);
-        return;
       }
-      // Copy the remainder: a view would keep the whole chunk alive.
-      held = buf.length === 0 ? Buffer.alloc(0) : Buffer.from(buf);
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { frameMessage } from '../wire/frame.js';
 import { dispatch, type QueryTracker } from './dispatch.js';
 import { ServerWriter } from './writer.js';
 import type { Router } from './router.js';
@@ -80,10 +81,7 @@ export class TcpConnection implements QueryTracker {
   send(bytes: Uint8Array): void {
     const socket = this.socket;
     if (socket.destroyed || socket.writableEnded) return;
-    const out = Buffer.allocUnsafe(bytes.length + 2);
-    out.writeUInt16BE(bytes.length, 0);
-    out.set(bytes, 2);
-    socket.write(out);
+    socket.write(frameMessage(bytes));
   }
 
   /**

@@ -31,4 +31,5 @@ export { encodeMessage, encodeRdata, type EncodeOptions } from './encode.js';
 export { canonicalRdata, canonicalRecord } from './canonical.js';
 export { svcParamKeyName, svcParamKeyNumber } from './rdata/svcb.js';
 export { MAX_MESSAGE_LENGTH } from './writer.js';
+export { FrameDecoder, frameMessage } from './frame.js';
 export * from './presentation/index.js';

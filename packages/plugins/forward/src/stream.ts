@@ -1,5 +1,6 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { FrameDecoder, frameMessage } from '@tsdns/core';
 import {
   CachedConnectionClosedError,
   UpstreamError,
@@ -7,7 +8,6 @@ import {
   socketErrorText,
 } from './errors.js';
 import { HEADER_LENGTH, formatSocketAddress, type Endpoint, type ExchangeWaiter } from './exchange.js';
-import { FrameDecoder, frame } from './frame.js';
 import { messageId, randomId, setMessageId } from './ids.js';
 import type { UpstreamStats } from './stats.js';
 import { sweepInterval } from './udp.js';
@@ -227,7 +227,7 @@ export class StreamPool {
   exchange(query: Uint8Array, waiter: ExchangeWaiter, readTimeoutMs: number, dialBudgetMs: number): void {
     const id = randomId();
     setMessageId(query, id);
-    const p = new PendingStream(id, frame(query), waiter, readTimeoutMs);
+    const p = new PendingStream(id, frameMessage(query), waiter, readTimeoutMs);
     const proto = this.kind === 'tls' ? 'tcp-tls' : 'tcp';
     const conn = this.#takeIdle();
     if (conn !== undefined) {
@@ -243,7 +243,7 @@ export class StreamPool {
   /** An exchange on a fresh connection that takes the first reply and closes (health checks). */
   oneShot(query: Uint8Array, waiter: ExchangeWaiter, readTimeoutMs: number, dialTimeoutMs: number): void {
     new StreamConn(this, true, dialTimeoutMs).start(
-      new PendingStream(messageId(query), frame(query), waiter, readTimeoutMs),
+      new PendingStream(messageId(query), frameMessage(query), waiter, readTimeoutMs),
     );
   }
 

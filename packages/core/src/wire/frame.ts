@@ -61,9 +61,15 @@ export class FrameDecoder {
   }
 }
 
-/** The message with its two-byte length prefix, ready to write to a stream. */
-export function frame(message: Uint8Array): Uint8Array {
-  const out = new Uint8Array(message.length + 2);
+/**
+ * The message with its two-byte length prefix, ready to write to a stream. Throws
+ * RangeError above 65535 bytes, which the prefix cannot say.
+ */
+export function frameMessage(message: Uint8Array): Uint8Array {
+  if (message.length > 0xffff)
+    throw new RangeError(`a DNS message over TCP is at most 65535 bytes, got ${message.length}`);
+  // Every byte is written below: no need to zero the buffer first.
+  const out = Buffer.allocUnsafe(message.length + 2);
   out[0] = message.length >> 8;
   out[1] = message.length & 0xff;
   out.set(message, 2);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, frame } from './frame.js';
+import { FrameDecoder, frameMessage } from './frame.js';
 
 function collect(decoder: FrameDecoder, chunk: Uint8Array, out: Uint8Array[]): void {
   decoder.push(chunk, (f) => out.push(Uint8Array.from(f)));
@@ -12,7 +12,7 @@ describe('FrameDecoder', () => {
     const out: Uint8Array[] = [];
     const a = Uint8Array.of(1, 2, 3);
     const b = Uint8Array.of(4);
-    collect(d, Uint8Array.of(...frame(a), ...frame(b)), out);
+    collect(d, Uint8Array.of(...frameMessage(a), ...frameMessage(b)), out);
     expect(out).toEqual([a, b]);
     expect(d.pending).toBe(0);
   });
@@ -21,7 +21,7 @@ describe('FrameDecoder', () => {
     const d = new FrameDecoder();
     const out: Uint8Array[] = [];
     const msg = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
-    const bytes = frame(msg);
+    const bytes = frameMessage(msg);
     collect(d, bytes.subarray(0, 1), out);
     collect(d, bytes.subarray(1, 100), out);
     expect(out).toEqual([]);
@@ -36,7 +36,7 @@ describe('FrameDecoder', () => {
         fc.array(fc.uint8Array({ maxLength: 600 }), { maxLength: 8 }),
         fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 20 }),
         (messages, cuts) => {
-          const stream = Uint8Array.from(messages.flatMap((m) => [...frame(m)]));
+          const stream = Uint8Array.from(messages.flatMap((m) => [...frameMessage(m)]));
           const d = new FrameDecoder();
           const out: Uint8Array[] = [];
           let pos = 0;
@@ -65,5 +65,10 @@ describe('FrameDecoder', () => {
         expect(yielded + d.pending).toBe(given);
       }),
     );
+  });
+
+  it('frameMessage refuses a message the two-byte length cannot say', () => {
+    expect(frameMessage(new Uint8Array(0xffff))).toHaveLength(0x10001);
+    expect(() => frameMessage(new Uint8Array(0x10000))).toThrow(RangeError);
   });
 });
