@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FLAG_NAMES,
+  Flag,
   MnemonicError,
   Opcode,
   Rcode,
@@ -63,5 +65,14 @@ describe('classes, rcodes, opcodes', () => {
     expect(rcodeToString(4000)).toBe('RCODE4000');
     expect(opcodeToString(Opcode.UPDATE)).toBe('UPDATE');
     expect(opcodeToString(3)).toBe('OPCODE3');
+  });
+});
+
+describe('FLAG_NAMES', () => {
+  it('names every header flag once, in the order dig prints them (high bit first)', () => {
+    expect(FLAG_NAMES.map(([, name]) => name)).toEqual(['qr', 'aa', 'tc', 'rd', 'ra', 'z', 'ad', 'cd']);
+    for (const [bit, name] of FLAG_NAMES) expect(bit).toBe(Flag[name.toUpperCase() as keyof typeof Flag]);
+    const bits = FLAG_NAMES.map(([bit]) => bit);
+    expect(bits).toEqual([...bits].sort((a, b) => b - a));
   });
 });

@@ -237,6 +237,18 @@ export const Flag = {
   CD: 0x0010,
 } as const;
 
+/** The header flags with their lowercase names, in the order dig, kdig and CoreDNS print them. */
+export const FLAG_NAMES: ReadonlyArray<readonly [bit: number, name: string]> = [
+  [Flag.QR, 'qr'],
+  [Flag.AA, 'aa'],
+  [Flag.TC, 'tc'],
+  [Flag.RD, 'rd'],
+  [Flag.RA, 'ra'],
+  [Flag.Z, 'z'],
+  [Flag.AD, 'ad'],
+  [Flag.CD, 'cd'],
+];
+
 /** The DO ("DNSSEC OK") bit of the OPT record's flags word (RFC 3225). */
 export const EDNS_DO = 0x8000;
 

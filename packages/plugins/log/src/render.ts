@@ -1,4 +1,4 @@
-import { Flag, encodeMessage, getOpcode, rcodeToString, type Message, type Request } from '@tsdns/core';
+import { FLAG_NAMES, encodeMessage, getOpcode, rcodeToString, type Message, type Request } from '@tsdns/core';
 import { EMPTY_VALUE, Field, type CompiledFormat } from './format.js';
 
 /** What the log line reports about the response (a core Recorder has this shape). */
@@ -13,24 +13,15 @@ export interface LoggedResponse {
   readonly start: number;
 }
 
-/** The header flags CoreDNS prints, in its order, folded into an 8-bit index for the table. */
-const FLAG_BITS: ReadonlyArray<readonly [number, string]> = [
-  [Flag.QR, 'qr'],
-  [Flag.AA, 'aa'],
-  [Flag.TC, 'tc'],
-  [Flag.RD, 'rd'],
-  [Flag.RA, 'ra'],
-  [Flag.Z, 'z'],
-  [Flag.AD, 'ad'],
-  [Flag.CD, 'cd'],
-];
-
-/** "qr,aa,rd" for every combination of the eight flags, so a line never builds one. */
+/**
+ * "qr,aa,rd" for every combination of the eight flags (in CoreDNS's order, folded into an
+ * 8-bit index), so a line never builds one.
+ */
 const FLAG_TEXT: readonly string[] = (() => {
   const table: string[] = [];
-  for (let index = 0; index < 1 << FLAG_BITS.length; index++) {
+  for (let index = 0; index < 1 << FLAG_NAMES.length; index++) {
     const names: string[] = [];
-    FLAG_BITS.forEach(([, name], bit) => {
+    FLAG_NAMES.forEach(([, name], bit) => {
       if ((index & (1 << bit)) !== 0) names.push(name);
     });
     table.push(names.join(','));
@@ -41,7 +32,7 @@ const FLAG_TEXT: readonly string[] = (() => {
 /** The response's set header flags, comma separated ("qr,rd,ra"); '' when none is set. */
 export function formatFlags(flags: number): string {
   let index = 0;
-  for (let bit = 0; bit < FLAG_BITS.length; bit++) if ((flags & FLAG_BITS[bit][0]) !== 0) index |= 1 << bit;
+  for (let bit = 0; bit < FLAG_NAMES.length; bit++) if ((flags & FLAG_NAMES[bit][0]) !== 0) index |= 1 << bit;
   return FLAG_TEXT[index];
 }
 

@@ -1,4 +1,4 @@
-import { Flag } from '../constants.js';
+import { FLAG_NAMES } from '../constants.js';
 import { getOpt } from '../edns.js';
 import { getOpcode } from '../header.js';
 import type { Message, ResourceRecord, TsigData } from '../types.js';
@@ -10,17 +10,6 @@ import { questionToText, recordToText } from './record-text.js';
  * A whole message as kdig prints it with its default options, up to and without the footer
  * (";; Received ... B", time and server, which a decoded message does not know).
  */
-
-const FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
-  [Flag.QR, 'qr'],
-  [Flag.AA, 'aa'],
-  [Flag.TC, 'tc'],
-  [Flag.RD, 'rd'],
-  [Flag.RA, 'ra'],
-  [Flag.Z, 'z'],
-  [Flag.AD, 'ad'],
-  [Flag.CD, 'cd'],
-];
 
 const NOTAUTH = 9;
 
