@@ -26,7 +26,7 @@ export {
   type MetadataFunc,
 } from './request.js';
 export { isMetadataProvider, type MetadataProvider } from './metadata.js';
-export { NonWriter, Recorder } from './recorder.js';
+export { NonWriter, Recorder, WrappingWriter } from './recorder.js';
 export { ResponseClass, ResponseType, classifyResponse, rrsigValidAt, typifyResponse } from './response.js';
 export { matchZone } from './zones.js';
 export { Fallthrough, parseFallthrough } from './fallthrough.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NonWriter, Recorder } from './recorder.js';
+import { NonWriter, Recorder, WrappingWriter } from './recorder.js';
 import type { ResponseWriter } from './writer.js';
 import { Rcode } from '../wire/constants.js';
 import { createOpt } from '../wire/edns.js';
@@ -77,5 +77,34 @@ describe('NonWriter', () => {
     expect(w.got).toEqual([]);
     expect(nw.inner).toBe(w);
     expect(nw.remotePort).toBe(1234);
+  });
+});
+
+describe('WrappingWriter', () => {
+  class Upper extends WrappingWriter {
+    write(msg: Message): number | void {
+      return this.inner.write({ ...msg, id: msg.id + 1 });
+    }
+  }
+
+  it("repeats the wrapped writer's facts, or the transport it is given", () => {
+    const w = sink();
+    const up = new Upper(w);
+    expect([up.transport, up.remoteAddress, up.remotePort, up.localAddress, up.localPort]).toEqual([
+      'tcp',
+      '192.0.2.1',
+      1234,
+      '127.0.0.1',
+      53,
+    ]);
+    expect(up.write(answer(Rcode.NOERROR))).toBe(99);
+    expect(w.got[0].id).toBe(2);
+    expect(new Upper({ ...w, transport: 'udp' }, 'tcp').transport).toBe('tcp');
+  });
+
+  it('passes whenWritable through, and is writable when the wrapped writer cannot say', async () => {
+    expect(new Upper(sink()).whenWritable()).toBe(true);
+    const draining = { ...sink(), whenWritable: () => Promise.resolve(false) };
+    expect(await new Upper(draining).whenWritable()).toBe(false);
   });
 });

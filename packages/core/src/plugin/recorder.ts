@@ -2,16 +2,25 @@ import type { Message } from '../wire/types.js';
 import { getRcode } from '../wire/header.js';
 import type { ResponseWriter, Transport } from './writer.js';
 
-/** The connection facts every wrapping writer repeats from the writer it wraps. */
-abstract class WrappingWriter implements ResponseWriter {
+/**
+ * The base of a writer a plugin hands to the rest of the chain in place of its own (a
+ * mutator's, a recorder): it repeats the connection facts of the writer it wraps, read
+ * once, and passes whenWritable through so transfers keep their back-pressure.
+ * Subclasses write.
+ */
+export abstract class WrappingWriter implements ResponseWriter {
   readonly transport: Transport;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localAddress: string;
   readonly localPort: number;
 
-  constructor(readonly inner: ResponseWriter) {
-    this.transport = inner.transport;
+  /** `transport` overrides the wrapped writer's (a cache refresh asks as if over a stream). */
+  constructor(
+    readonly inner: ResponseWriter,
+    transport: Transport = inner.transport,
+  ) {
+    this.transport = transport;
     this.remoteAddress = inner.remoteAddress;
     this.remotePort = inner.remotePort;
     this.localAddress = inner.localAddress;

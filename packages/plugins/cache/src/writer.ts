@@ -3,11 +3,11 @@ import {
   Rcode,
   getRcode,
   ResponseType,
+  WrappingWriter,
   typifyResponse,
   type Message,
   type Request,
   type ResponseWriter,
-  type Transport,
 } from '@tsdns/core';
 import { isUsableAnswer } from './classify.js';
 import type { CacheItem } from './item.js';
@@ -35,12 +35,7 @@ export interface ResponseStore {
  * it stores the response, then passes it on. A background writer (prefetch, refreshing a
  * stale entry) has no client: it only stores.
  */
-export class CachingWriter implements ResponseWriter {
-  readonly transport: Transport;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly localAddress: string;
-  readonly localPort: number;
+export class CachingWriter extends WrappingWriter {
   /** The last response as sent (after TTL capping), for callers that answer from it. */
   lastResponse: Message | undefined = undefined;
   /** The item the last response was stored as, if it was stored. */
@@ -53,20 +48,16 @@ export class CachingWriter implements ResponseWriter {
     /** The query answered; a background refresh swaps in its own copy after construction. */
     public req: Request,
     /** The client's writer; background refreshes still carry one for its addresses. */
-    readonly inner: ResponseWriter,
+    inner: ResponseWriter,
     readonly key: CacheKey,
     readonly dnssecOk: boolean,
     readonly authenticatedData: boolean,
     background: boolean,
   ) {
-    this.background = background;
     // A background refresh asks over a stream so that nothing comes back truncated (the
     // transport sets the response size budget downstream), as CoreDNS's prefetch does.
-    this.transport = background ? 'tcp' : inner.transport;
-    this.remoteAddress = inner.remoteAddress;
-    this.remotePort = inner.remotePort;
-    this.localAddress = inner.localAddress;
-    this.localPort = inner.localPort;
+    super(inner, background ? 'tcp' : inner.transport);
+    this.background = background;
   }
 
   write(res: Message): number | void {
@@ -91,23 +82,14 @@ export class CachingWriter implements ResponseWriter {
  * served instead. Under `prefer_positive`, only a usable positive answer goes to the
  * client; other matching responses are stored quietly.
  */
-export class VerifyStaleWriter implements ResponseWriter {
-  readonly transport: Transport;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly localAddress: string;
-  readonly localPort: number;
+export class VerifyStaleWriter extends WrappingWriter {
   /** Whether the last response refreshed the entry (and was passed on). */
   refreshed = false;
   response: Message | undefined = undefined;
   item: CacheItem | undefined = undefined;
 
-  constructor(readonly inner: CachingWriter) {
-    this.transport = inner.transport;
-    this.remoteAddress = inner.remoteAddress;
-    this.remotePort = inner.remotePort;
-    this.localAddress = inner.localAddress;
-    this.localPort = inner.localPort;
+  constructor(override readonly inner: CachingWriter) {
+    super(inner);
   }
 
   write(res: Message): number | void {

@@ -2,11 +2,11 @@ import {
   getRcode,
   nextOrFailure,
   Rcode,
+  WrappingWriter,
   type Handler,
   type Message,
   type Request,
   type ResponseWriter,
-  type Transport,
 } from '@tsdns/core';
 import type { Reorder } from './policies.js';
 
@@ -14,22 +14,12 @@ import type { Reorder } from './policies.js';
  * Reorders NOERROR responses on their way out (CoreDNS's LoadBalanceResponseWriter).
  * Errors and zone transfers pass untouched.
  */
-class ReorderingWriter implements ResponseWriter {
-  readonly transport: Transport;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly localAddress: string;
-  readonly localPort: number;
-
+class ReorderingWriter extends WrappingWriter {
   constructor(
-    private readonly inner: ResponseWriter,
+    inner: ResponseWriter,
     private readonly reorder: Reorder,
   ) {
-    this.transport = inner.transport;
-    this.remoteAddress = inner.remoteAddress;
-    this.remotePort = inner.remotePort;
-    this.localAddress = inner.localAddress;
-    this.localPort = inner.localPort;
+    super(inner);
   }
 
   write(res: Message): number | void {
