@@ -127,7 +127,8 @@ export class HttpEndpoints {
     try {
       await endpoint.listening;
     } catch (e) {
-      this.#remove(key, endpoint, path, owner);
+      // It never listened, so there is nothing to wait for in closing it.
+      void this.#remove(key, endpoint, path, owner);
       throw e;
     }
   }
