@@ -228,7 +228,7 @@ async function processLoad(command, args, port) {
 }
 
 /** The built tsdns server serving the file with the file plugin. */
-async function tsdnsLoad(dir, path) {
+async function tsdnsLoad(dir, path, name = 'Corefile') {
   const main = resolve(here, '../../apps/server/dist/main.js');
   try {
     statSync(main);
@@ -236,7 +236,7 @@ async function tsdnsLoad(dir, path) {
     return undefined;
   }
   const port = await freePort();
-  const conf = join(dir, 'Corefile');
+  const conf = join(dir, name);
   writeFileSync(conf, `${ORIGIN}:${port} {\n  bind 127.0.0.1\n  file ${path} {\n    reload 0\n  }\n}\n`);
   return processLoad(process.execPath, [main, '-conf', conf, '-quiet'], port);
 }
@@ -295,7 +295,14 @@ try {
       `  ${label.padEnd(32)} ${r.seconds.toFixed(2)} s   CPU ${r.cpu.toFixed(2)} s   RSS ${mb(r.rss)} (peak ${mb(r.peak)})`,
     );
   if (server === undefined) console.log('  tsdns server: not built (apps/server/dist) or did not answer');
-  else line('tsdns server (file plugin)', server);
+  else {
+    line('tsdns server (file plugin)', server);
+    // What the server costs before any zone: Node and the compiled-in plugins.
+    const tiny = join(dir, 'tiny.db');
+    writeFileSync(tiny, `$ORIGIN ${ORIGIN}\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n`);
+    const empty = await tsdnsLoad(dir, tiny, 'Corefile.tiny');
+    if (empty !== undefined) line('  same server, a 3-record zone', empty);
+  }
   const knot = await knotLoad(dir, path);
   if (knot === undefined) console.log('  knotd: not installed or did not answer');
   else {
