@@ -10,6 +10,11 @@ const MAX_POINTER_TARGET = 0x3fff;
 const STAMP_STEP = 0x10000;
 const MAX_STAMP = 2 ** 52;
 const MAX_STALE_NAMES = 4096;
+/**
+ * Names of a message compared one by one before the writer switches to its Map: scanning
+ * a few strings beats hashing fresh ones, and few responses have more names than this.
+ */
+const LINEAR_NAMES = 8;
 
 /**
  * Output buffers. V8 keeps typed arrays of up to 64 bytes on its heap, which is cheapest;
@@ -44,11 +49,14 @@ function labelEnd(name: string, i: number): number {
  * The encoder keeps one Writer (one 64 KiB scratch buffer and one compression Map) for the
  * life of the process and copies each finished message out once.
  *
- * Compression is tuned for the common response, where every owner name repeats the
- * question name: only whole names are registered as they are written, and the suffixes of
+ * Compression is tuned for the common response, a handful of names that repeat the question
+ * name or end in it: the first LINEAR_NAMES names written are compared as strings, in
+ * place, with nothing sliced or hashed. Past that (large answers, zone transfers) the
+ * names move to a Map: whole names are registered as they are written, and the suffixes of
  * earlier names are registered (sliced and hashed) only when a name misses as a whole.
  * Map entries carry a per-message stamp instead of being cleared, since clearing a Map
- * allocates a new table every message.
+ * allocates a new table every message. Both ways point at the first occurrence of the
+ * longest suffix, so they give the same bytes.
  */
 export class Writer {
   readonly buf: Uint8Array;
@@ -63,7 +71,12 @@ export class Writer {
   private stamp = 0;
   /** names registered in this message; while 0, lookups can only miss */
   private registered = 0;
-  /** names written in this message whose suffixes are not yet registered */
+  /** whether this message's names went to the Map (more than LINEAR_NAMES of them) */
+  private mapped = false;
+  /**
+   * Names written in this message with labels of their own, in order: all of them until
+   * the switch to the Map, then those whose suffixes are not yet registered.
+   */
   private readonly pendingNames: string[] = [];
   private readonly pendingOffsets: number[] = [];
   /** where each pending name's physically written labels end (a pointer follows) */
@@ -71,7 +84,11 @@ export class Writer {
   private pendingCount = 0;
   private pendingFrom = 0;
 
-  constructor(capacity = MAX_MESSAGE_LENGTH) {
+  constructor(
+    capacity = MAX_MESSAGE_LENGTH,
+    /** how many names are compared as strings before the Map takes over (tests lower it) */
+    private readonly linearNames = LINEAR_NAMES,
+  ) {
     this.buf = new Uint8Array(capacity);
   }
 
@@ -83,6 +100,7 @@ export class Writer {
     this.pendingCount = 0;
     this.pendingFrom = 0;
     this.registered = 0;
+    this.mapped = false;
     this.stamp += STAMP_STEP;
     // Stale entries are ignored by their stamp; drop them only when they pile up.
     if (this.names.size > MAX_STALE_NAMES || this.stamp > MAX_STAMP) {
@@ -124,6 +142,35 @@ export class Writer {
       }
     }
     this.pendingFrom = this.pendingCount;
+  }
+
+  /** Moves the names written so far to the Map; their suffixes follow on the next miss. */
+  private useMap(): void {
+    for (let k = 0; k < this.pendingCount; k++) this.register(this.pendingNames[k], this.pendingOffsets[k]);
+    this.pendingFrom = 0;
+    this.mapped = true;
+  }
+
+  /**
+   * Before the switch to the Map: the offset of the first written copy of `name`'s suffix
+   * from index `i` (a label start) on, or -1. A copy counts where it starts a label in
+   * the part of a name that was written as labels (what follows is a pointer, and the
+   * name pointed at is on the list itself).
+   */
+  private findWritten(name: string, i: number): number {
+    const length = name.length - i;
+    const names = this.pendingNames;
+    for (let k = 0; k < this.pendingCount; k++) {
+      const written = names[k];
+      const j = written.length - length;
+      if (j < 0 || j >= this.pendingEnds[k]) continue;
+      if (j === 0) {
+        if (written !== name && !sameChars(name, i, written, 0, length)) continue;
+      } else if (!isLabelStart(written, j) || !sameChars(name, i, written, j, length)) continue;
+      const offset = this.pendingOffsets[k] + (j === 0 ? 0 : wireOctets(written, j));
+      if (offset <= MAX_POINTER_TARGET) return offset;
+    }
+    return -1;
   }
 
   ensure(n: number): void {
@@ -224,20 +271,34 @@ export class Writer {
         throw new WireError(`name longer than 255 octets: ${name}`, start);
       return;
     }
-    let target = this.lookup(name);
-    if (target < 0 && this.pendingFrom < this.pendingCount) {
-      this.registerPending();
+    let target = -1;
+    let cut = name.length;
+    if (!this.mapped) {
+      // the longest written suffix, trying label boundaries left to right
+      if (this.pendingCount > 0) {
+        for (let i = 0; i < name.length; i = labelEnd(name, i) + 1) {
+          target = this.findWritten(name, i);
+          if (target >= 0) {
+            cut = i;
+            break;
+          }
+        }
+      }
+    } else {
       target = this.lookup(name);
-    }
-    let cut = 0;
-    if (target < 0) {
-      // the longest registered suffix, trying label boundaries left to right
-      cut = name.length;
-      for (let i = labelEnd(name, 0) + 1; i < name.length; i = labelEnd(name, i) + 1) {
-        target = this.lookup(name.slice(i));
-        if (target >= 0) {
-          cut = i;
-          break;
+      if (target < 0 && this.pendingFrom < this.pendingCount) {
+        this.registerPending();
+        target = this.lookup(name);
+      }
+      if (target >= 0) cut = 0;
+      else {
+        // the longest registered suffix, trying label boundaries left to right
+        for (let i = labelEnd(name, 0) + 1; i < name.length; i = labelEnd(name, i) + 1) {
+          target = this.lookup(name.slice(i));
+          if (target >= 0) {
+            cut = i;
+            break;
+          }
         }
       }
     }
@@ -256,11 +317,12 @@ export class Writer {
         throw new WireError(`name longer than 255 octets: ${name}`, start);
     }
     if (cut > 0 && start <= MAX_POINTER_TARGET) {
-      this.register(name, start);
+      if (this.mapped) this.register(name, start);
       const k = this.pendingCount++;
       this.pendingNames[k] = name;
       this.pendingOffsets[k] = start;
       this.pendingEnds[k] = cut;
+      if (!this.mapped && this.pendingCount > this.linearNames) this.useMap();
     }
   }
 
@@ -324,6 +386,29 @@ export class Writer {
 
 function rangeError(v: unknown, bits: number, pos: number): WireError {
   return new WireError(`value ${String(v)} does not fit an unsigned ${bits}-bit field`, pos);
+}
+
+/** Whether `a` from `ai` and `b` from `bi` hold the same `n` characters. */
+function sameChars(a: string, ai: number, b: string, bi: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (a.charCodeAt(ai + k) !== b.charCodeAt(bi + k)) return false;
+  return true;
+}
+
+/** Whether index `j` (> 0) of `name` starts a label: a dot before it that no backslash escapes. */
+function isLabelStart(name: string, j: number): boolean {
+  if (name.charCodeAt(j - 1) !== 0x2e) return false;
+  let slashes = 0;
+  for (let k = j - 2; k >= 0 && name.charCodeAt(k) === 0x5c; k--) slashes++;
+  return (slashes & 1) === 0;
+}
+
+/** Octets on the wire of the labels of `name` before index `end` (a label start). */
+function wireOctets(name: string, end: number): number {
+  let octets = 0;
+  for (let i = 0; i < end; octets++) {
+    i += name.charCodeAt(i) === 0x5c ? (isDigit(name.charCodeAt(i + 1)) ? 4 : 2) : 1;
+  }
+  return octets;
 }
 
 /** Wire length of the labels of `name` from index `i` on, with the root octet. */
