@@ -3,7 +3,7 @@
  * message built from them, and the client's errors.
  */
 import { isIPv6 } from 'node:net';
-import { EDNS_DO, Flag, type Message, type OptRecord } from '@tsdns/core';
+import { Flag, createOpt, type Message } from '@tsdns/core';
 
 /** Where a server listens. `host` defaults to 127.0.0.1. */
 export interface Target {
@@ -87,16 +87,13 @@ export function buildQuery(name: string, type: string, opts: QueryOptions = {}):
     additionals: [],
   };
   if (opts.edns || opts.do || opts.bufsize !== undefined || opts.ednsVersion !== undefined) {
-    const opt: OptRecord = {
-      name: '.',
-      type: 'OPT',
-      udpPayloadSize: opts.bufsize ?? DEFAULT_BUFSIZE,
-      extendedRcode: 0,
-      ednsVersion: opts.ednsVersion ?? 0,
-      flags: opts.do ? EDNS_DO : 0,
-      options: [],
-    };
-    msg.additionals.push(opt);
+    msg.additionals.push(
+      createOpt({
+        udpPayloadSize: opts.bufsize ?? DEFAULT_BUFSIZE,
+        ednsVersion: opts.ednsVersion,
+        dnssecOk: opts.do,
+      }),
+    );
   }
   return msg;
 }

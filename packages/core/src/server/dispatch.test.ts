@@ -10,7 +10,7 @@ import type { SiteConfig } from '../plugin/controller.js';
 import { Flag, Opcode, Rcode } from '../wire/constants.js';
 import { decodeMessage } from '../wire/decode.js';
 import { encodeMessage } from '../wire/encode.js';
-import { getOpt } from '../wire/edns.js';
+import { createOpt, getOpt } from '../wire/edns.js';
 import { getRcode, setOpcode } from '../wire/header.js';
 import type { Message } from '../wire/types.js';
 import { captureLog, type LogCapture } from '../log.js';
@@ -219,17 +219,7 @@ describe('dispatch: the answer', () => {
       name: 'withopt',
       serveDNS(req, w) {
         const m = req.reply();
-        m.additionals = [
-          {
-            name: '.',
-            type: 'OPT',
-            udpPayloadSize: 4096,
-            extendedRcode: 0,
-            ednsVersion: 0,
-            flags: 0x8000,
-            options: [],
-          },
-        ];
+        m.additionals = [createOpt({ udpPayloadSize: 4096, dnssecOk: true })];
         w.write(m);
         return Rcode.NOERROR;
       },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  EDNS_DO,
+  createOpt,
   Flag,
   Rcode,
   ResponseType,
@@ -65,15 +65,7 @@ const rr = {
       signature: new Uint8Array(4),
     },
   }),
-  opt: (dnssecOk: boolean): ResourceRecord => ({
-    name: '.',
-    type: 'OPT',
-    udpPayloadSize: 1232,
-    extendedRcode: 0,
-    ednsVersion: 0,
-    flags: dnssecOk ? EDNS_DO : 0,
-    options: [],
-  }),
+  opt: (dnssecOk: boolean): ResourceRecord => createOpt({ dnssecOk }),
 };
 
 describe('answersQuestion and the NODATA refinement', () => {

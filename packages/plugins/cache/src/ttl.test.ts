@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Flag, ResponseType, type Message, type ResourceRecord } from '@tsdns/core';
+import { Flag, ResponseType, createOpt, type Message, type ResourceRecord } from '@tsdns/core';
 import { MINIMAL_DEFAULT_TTL, clampTtl, minimalTtl } from './ttl.js';
 
 function msg(
@@ -30,15 +30,7 @@ const soa = (ttl: number, minimum: number): ResourceRecord => ({
   ttl,
   data: { mname: 'ns.', rname: 'h.', serial: 1, refresh: 1, retry: 1, expire: 1, minimum },
 });
-const opt: ResourceRecord = {
-  name: '.',
-  type: 'OPT',
-  udpPayloadSize: 1232,
-  extendedRcode: 0,
-  ednsVersion: 0,
-  flags: 0,
-  options: [],
-};
+const opt: ResourceRecord = createOpt();
 
 describe('minimalTtl', () => {
   it('takes the lowest TTL of every section, capped by the maximum', () => {

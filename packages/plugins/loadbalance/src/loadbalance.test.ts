@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Rcode, Request, setRcode, type Handler, type Message, type ResponseWriter } from '@tsdns/core';
+import {
+  Rcode,
+  Request,
+  createOpt,
+  setRcode,
+  type Handler,
+  type Message,
+  type ResponseWriter,
+} from '@tsdns/core';
 import { CaptureWriter, buildQuery } from '@tsdns/testing';
 import { LoadBalance } from './loadbalance.js';
 import { randomShuffle } from './policies.js';
@@ -75,15 +83,7 @@ describe('LoadBalance', () => {
   it('passes an extended rcode untouched too', () => {
     const badvers = fixed((req) => {
       const m = addresses(req);
-      m.additionals.push({
-        name: '.',
-        type: 'OPT',
-        udpPayloadSize: 1232,
-        extendedRcode: 0,
-        ednsVersion: 0,
-        flags: 0,
-        options: [],
-      });
+      m.additionals.push(createOpt());
       setRcode(m, Rcode.BADVERS);
       return m;
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Flag, type Message, type ResourceRecord } from '@tsdns/core';
+import { Flag, createOpt, type Message, type ResourceRecord } from '@tsdns/core';
 import { Subnet } from './address.js';
 import { preferSubnets, randomShuffle, roundRobin, topAddressIndex, weightedShuffle } from './policies.js';
 import { histogram, seededRandom } from './test-support/random.js';
@@ -41,15 +41,7 @@ const rec = {
     ttl: 60,
     data: [new Uint8Array([104, 105])],
   }),
-  opt: (): ResourceRecord => ({
-    name: '.',
-    type: 'OPT',
-    udpPayloadSize: 1232,
-    extendedRcode: 0,
-    ednsVersion: 0,
-    flags: 0,
-    options: [],
-  }),
+  opt: (): ResourceRecord => createOpt(),
 };
 
 function dataOf(records: readonly ResourceRecord[]): string[] {

@@ -3,6 +3,7 @@
  * an IXFR history as versions are set, a writer that captures what a transfer writes, and
  * builders for records and transfer queries.
  */
+import { createOpt } from '../../wire/edns.js';
 import type { Message, ResourceRecord } from '../../wire/types.js';
 import { Request } from '../request.js';
 import type { Transferer } from '../interfaces.js';
@@ -151,15 +152,7 @@ export function transferRequest(
     additionals: [],
   };
   if (opts.edns === true) {
-    msg.additionals.push({
-      name: '.',
-      type: 'OPT',
-      udpPayloadSize: 1232,
-      extendedRcode: 0,
-      ednsVersion: 0,
-      flags: 0,
-      options: [],
-    });
+    msg.additionals.push(createOpt());
   }
   return new Request(msg, w, zone);
 }
