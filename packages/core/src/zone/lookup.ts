@@ -105,12 +105,8 @@ function step(q: Query, name: string, key: string): string | undefined {
     if ((f & NodeFlag.CUT) !== 0 && q.qtype !== T.DS) return referral(q, node);
     return exact(q, node);
   }
-  let ceKey = key;
-  let ce: ZoneNode | undefined;
-  do {
-    ceKey = parentName(ceKey);
-    ce = zone.nodes.get(ceKey);
-  } while (ce === undefined);
+  const ce = closestEncloser(zone, key);
+  const ceKey = ce.key;
   if ((ce.flags & NodeFlag.OCCLUDED) !== 0) return atBarrier(q, topBarrier(ce.parent), name);
   if ((ce.flags & BARRIER) !== 0) return atBarrier(q, ce, name);
 
@@ -121,6 +117,18 @@ function step(q: Query, name: string, key: string): string | undefined {
   negative(q);
   if (q.dnssec && zone.denial !== null) zone.denial.nxDomain(q.res.authority, key, ceKey);
   return undefined;
+}
+
+/**
+ * The nearest existing node above `key`, a name that has none (RFC 5155's closest
+ * encloser). The apex always exists, so the walk ends there at the latest.
+ */
+function closestEncloser(zone: Zone, key: string): ZoneNode {
+  for (;;) {
+    key = parentName(key);
+    const node = zone.nodes.get(key);
+    if (node !== undefined) return node;
+  }
 }
 
 /** The highest cut or DNAME owner at or above `from`: it decides for everything below. */
@@ -341,14 +349,9 @@ function addAddresses(q: Query, target: string, key: string, pointer: string): v
     }
     return;
   }
-  let ceKey = key;
-  let ce: ZoneNode | undefined;
-  do {
-    ceKey = parentName(ceKey);
-    ce = zone.nodes.get(ceKey);
-  } while (ce === undefined);
+  const ce = closestEncloser(zone, key);
   if ((ce.flags & (NodeFlag.OCCLUDED | BARRIER)) !== 0) return;
-  const wild = zone.nodes.get(wildcardKey(ceKey));
+  const wild = zone.nodes.get(wildcardKey(ce.key));
   if (wild === undefined || (wild.flags & NodeFlag.CNAME) !== 0) return;
   if (pushSynthesized(out, wild, 'A', target) > 0 && q.dnssec) pushSynthesizedSigs(out, wild, T.A, target);
   if (pushSynthesized(out, wild, 'AAAA', target) > 0 && q.dnssec)
