@@ -1,26 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Flag, getRcode, Rcode, type PluginDefinition } from '@tsdns/core';
-import { waitFor, replyTo, FakeUpstream, type UpstreamScript } from '@tsdns/testing';
-import { answerData, startForwardServer, type ForwardServer } from './test-support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { Flag, getRcode, Rcode } from '@tsdns/core';
+import { waitFor, replyTo, FakeUpstream } from '@tsdns/testing';
+import { answerData, server, upstream } from './test-support/harness.js';
 import { answerA, healthChecks, isHealthCheck, queries } from './test-support/upstream.js';
-
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-async function upstream(script: UpstreamScript): Promise<FakeUpstream> {
-  const u = await FakeUpstream.start(script);
-  cleanup.push(() => u.stop());
-  return u;
-}
-
-async function server(body: string, extra: PluginDefinition[] = []): Promise<ForwardServer> {
-  const s = await startForwardServer(body, extra);
-  cleanup.push(() => s.stop());
-  return s;
-}
 
 /** An upstream that can be switched between answering everything and answering nothing. */
 async function switchable(address: string): Promise<{ up: FakeUpstream; alive: { on: boolean } }> {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   getRcode,
   Rcode,
@@ -11,36 +11,12 @@ import {
   type Request,
   type ResponseWriter,
 } from '@tsdns/core';
-import { waitFor, replyTo, FakeUpstream, type UpstreamScript } from '@tsdns/testing';
-import { answerData, answerPlugin, startForwardServer, type ForwardServer } from './test-support/harness.js';
+import { waitFor, replyTo, FakeUpstream } from '@tsdns/testing';
+import { answerData, answerPlugin, server, upstream } from './test-support/harness.js';
 import { answerA, isHealthCheck, queries } from './test-support/upstream.js';
-
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdns-forward-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function upstream(
-  script: UpstreamScript,
-  opts?: { host?: string; port?: number },
-): Promise<FakeUpstream> {
-  const u = await FakeUpstream.start(script, opts);
-  cleanup.push(() => u.stop());
-  return u;
-}
-
-async function server(
-  body: string,
-  extra: PluginDefinition[] = [],
-  before: PluginDefinition[] = [],
-): Promise<ForwardServer> {
-  const s = await startForwardServer(body, extra, { before });
-  cleanup.push(() => s.stop());
-  return s;
-}
 
 /** Three upstreams that answer with 192.0.2.1, .2 and .3. */
 async function three(): Promise<FakeUpstream[]> {
@@ -345,11 +321,9 @@ describe('forward: metadata', () => {
   it('publishes forward/upstream when the chain has the metadata plugin', async () => {
     const up = await upstream((q) => answerA(q, '192.0.2.1'));
     const seen: (string | undefined)[] = [];
-    const { server: s, forwards } = await server(
-      `metadata\nforward . ${up.addr}`,
-      [],
-      [metadataReader(seen)],
-    );
+    const { server: s, forwards } = await server(`metadata\nforward . ${up.addr}`, [], {
+      before: [metadataReader(seen)],
+    });
     expect(forwards[0].publishMetadata).toBe(true);
     await s.query('a.example.org', 'A');
     expect(seen).toEqual([up.addr]);

@@ -2,7 +2,7 @@
  * forward against real DNS servers on loopback: Knot (authoritative), Unbound (recursive over
  * local data) and Unbound's DNS-over-TLS port with a CA made for the test.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Flag, getRcode, Rcode } from '@tsdns/core';
 import {
   dig,
@@ -14,7 +14,7 @@ import {
   type Knot,
   type Unbound,
 } from '@tsdns/testing';
-import { answerData, startForwardServer, type ForwardServer } from './test-support/harness.js';
+import { answerData, server } from './test-support/harness.js';
 
 /** The zone Knot serves: example.org with a few names. */
 const EXAMPLE_ORG_ZONE = `$ORIGIN example.org.
@@ -46,17 +46,6 @@ function exampleOrgKnot(port?: number): Promise<Knot> {
  */
 function exampleNetUnbound(tls = false): Promise<Unbound> {
   return startUnbound({ localData: EXAMPLE_NET_DATA, localZones: ['example.net.'], tls });
-}
-
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-async function server(body: string): Promise<ForwardServer> {
-  const s = await startForwardServer(body);
-  cleanup.push(() => s.stop());
-  return s;
 }
 
 describe.skipIf(!hasTool('knotd'))('forward to Knot', () => {
@@ -100,7 +89,7 @@ describe.skipIf(!hasTool('knotd'))('forward to Knot', () => {
   it('stopping Knot: SERVFAIL, Knot marked down by the health checks; restarting it: answers again', async () => {
     const own = await exampleOrgKnot();
     let stopped = false;
-    cleanup.push(async () => {
+    onTestFinished(async () => {
       if (!stopped) await own.stop();
     });
     const { server: s, forwards } = await server(
@@ -117,7 +106,7 @@ describe.skipIf(!hasTool('knotd'))('forward to Knot', () => {
 
     // A new Knot on the same port: the running health checks notice it.
     const again = await exampleOrgKnot(own.port);
-    cleanup.push(() => again.stop());
+    onTestFinished(() => again.stop());
     await waitFor(() => !up.isDown(1), { timeout: 4000, what: 'Knot to be healthy again' });
     expect(answerData(await s.query('www.example.org', 'A'))).toEqual(['192.0.2.80']);
   });

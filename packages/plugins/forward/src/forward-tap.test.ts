@@ -1,19 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeMessage, nextOrFailure, type ForwarderExchange, type PluginDefinition } from '@tsdns/core';
-import { FakeUpstream, type UpstreamScript } from '@tsdns/testing';
-import { startForwardServer } from './test-support/harness.js';
+import { server, upstream } from './test-support/harness.js';
 import { answerA, queries } from './test-support/upstream.js';
-
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-async function upstream(script: UpstreamScript): Promise<FakeUpstream> {
-  const u = await FakeUpstream.start(script);
-  cleanup.push(() => u.stop());
-  return u;
-}
 
 /**
  * A stand-in for dnstap before forward in the chain: a handler implementing core's
@@ -43,8 +31,7 @@ describe('forward reports its exchanges to the MessageTaps of its chain', () => 
   it('reports the query and the reply of each exchange, with the upstream and the times', async () => {
     const u = await upstream((q) => answerA(q, '192.0.2.1'));
     const tap = recordingTap(true);
-    const s = await startForwardServer(`  tap\n  forward . ${u.addr}`, [], { before: [tap] });
-    cleanup.push(() => s.stop());
+    const s = await server(`  tap\n  forward . ${u.addr}`, [], { before: [tap] });
     const before = performance.now();
     await s.server.query('example.org.', 'A');
     expect(tap.exchanges).toHaveLength(1);
@@ -67,15 +54,10 @@ describe('forward reports its exchanges to the MessageTaps of its chain', () => 
       bytes: Uint8Array.from([q.id >> 8, q.id & 0xff, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0]),
     }));
     const tap = recordingTap(false);
-    const s = await startForwardServer(
-      `  tap\n  forward . ${u.addr} {\n    force_tcp\n    max_fails 0\n  }`,
-      [],
-      {
-        before: [tap],
-        captureLogs: true,
-      },
-    );
-    cleanup.push(() => s.stop());
+    const s = await server(`  tap\n  forward . ${u.addr} {\n    force_tcp\n    max_fails 0\n  }`, [], {
+      before: [tap],
+      captureLogs: true,
+    });
     await s.server.query('example.org.', 'A', { timeout: 6000 });
     expect(tap.exchanges.length).toBeGreaterThanOrEqual(1);
     for (const x of tap.exchanges) {
@@ -87,8 +69,7 @@ describe('forward reports its exchanges to the MessageTaps of its chain', () => 
 
   it('finds no taps in a chain without any, and forwards as before', async () => {
     const u = await upstream((q) => answerA(q, '192.0.2.2'));
-    const s = await startForwardServer(`  forward . ${u.addr}`);
-    cleanup.push(() => s.stop());
+    const s = await server(`  forward . ${u.addr}`);
     await s.server.query('example.org.', 'A');
     expect(s.forwards[0].taps).toEqual([]);
   });

@@ -1,46 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  Dispenser,
-  Flag,
-  HandlerError,
-  Rcode,
-  Request,
-  getRcode,
-  tokenize,
-  type Message,
-  type PluginDefinition,
-} from '@tsdns/core';
-import {
-  CaptureWriter,
-  buildQuery,
-  dig,
-  hasTool,
-  kdig,
-  replyTo,
-  FakeUpstream,
-  type UpstreamScript,
-} from '@tsdns/testing';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { Dispenser, Flag, HandlerError, Rcode, Request, getRcode, tokenize, type Message } from '@tsdns/core';
+import { CaptureWriter, buildQuery, dig, hasTool, kdig, replyTo, FakeUpstream } from '@tsdns/testing';
 import { Forward } from './forward.js';
 import { parseForward } from './setup.js';
-import { answerData, answerPlugin, startForwardServer, type ForwardServer } from './test-support/harness.js';
+import { answerData, answerPlugin, server, upstream } from './test-support/harness.js';
 import { answerA, queries } from './test-support/upstream.js';
-
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-async function upstream(script: UpstreamScript): Promise<FakeUpstream> {
-  const u = await FakeUpstream.start(script);
-  cleanup.push(() => u.stop());
-  return u;
-}
-
-async function server(body: string, extra: PluginDefinition[] = []): Promise<ForwardServer> {
-  const s = await startForwardServer(body, extra);
-  cleanup.push(() => s.stop());
-  return s;
-}
 
 /** Thirty A records: about 500 bytes of answer, more than fits in 512 with the question. */
 function bigAnswer(query: Message): Message {
@@ -241,7 +205,7 @@ describe('forward: which names', () => {
 function handlerFor(text: string): Forward {
   const [config] = parseForward(new Dispenser(tokenize(text, 'Corefile')));
   const f = new Forward(config);
-  cleanup.push(async () => f.stop());
+  onTestFinished(async () => f.stop());
   return f;
 }
 

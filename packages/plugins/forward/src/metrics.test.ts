@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rcode, getRcode, metricsText } from '@tsdns/core';
-import { parseExposition, replyTo, FakeUpstream, type UpstreamScript } from '@tsdns/testing';
-import { startForwardServer } from './test-support/harness.js';
+import { parseExposition, replyTo } from '@tsdns/testing';
+import { server, upstream } from './test-support/harness.js';
 import { answerA } from './test-support/upstream.js';
-
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-async function upstream(script: UpstreamScript): Promise<FakeUpstream> {
-  const u = await FakeUpstream.start(script);
-  cleanup.push(() => u.stop());
-  return u;
-}
 
 describe('forward metrics in the registry (CoreDNS names and labels)', () => {
   it('exports upstream durations by rcode, connection cache use and max_concurrent rejects', async () => {
@@ -26,8 +15,7 @@ describe('forward metrics in the registry (CoreDNS names and labels)', () => {
             delayMs: q.questions[0].name.startsWith('slow') ? 300 : 0,
           },
     );
-    const s = await startForwardServer(`forward . ${up.addr} {\n  max_concurrent 1\n}`);
-    cleanup.push(() => s.stop());
+    const s = await server(`forward . ${up.addr} {\n  max_concurrent 1\n}`);
     expect(getRcode(await s.server.query('a.example.org.', 'A'))).toBe(Rcode.NOERROR);
     expect(getRcode(await s.server.query('nx.example.org.', 'A'))).toBe(Rcode.NXDOMAIN);
     expect(getRcode(await s.server.query('b.example.org.', 'A', { transport: 'tcp' }))).toBe(Rcode.NOERROR);

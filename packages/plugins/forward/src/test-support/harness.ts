@@ -8,7 +8,8 @@ import {
   type Request,
   type ResponseWriter,
 } from '@tsdns/core';
-import { startTestServer, type TestServer } from '@tsdns/testing';
+import { onTestFinished } from 'vitest';
+import { FakeUpstream, startTestServer, type TestServer, type UpstreamScript } from '@tsdns/testing';
 import forward, { Forward } from '../index.js';
 
 /** The forward plugin, also handing the test every Forward handler it builds. */
@@ -75,6 +76,27 @@ export async function startForwardServer(
     captureLogs: opts.captureLogs,
   });
   return { server, forwards, stop: () => server.stop() };
+}
+
+/** startForwardServer for the running test: stopped when the test finishes. */
+export async function server(
+  body: string,
+  extra: readonly PluginDefinition[] = [],
+  opts: { before?: readonly PluginDefinition[]; zone?: string; captureLogs?: boolean } = {},
+): Promise<ForwardServer> {
+  const s = await startForwardServer(body, extra, opts);
+  onTestFinished(() => s.stop());
+  return s;
+}
+
+/** A FakeUpstream for the running test: stopped when the test finishes. */
+export async function upstream(
+  script: UpstreamScript,
+  opts?: { host?: string; port?: number },
+): Promise<FakeUpstream> {
+  const u = await FakeUpstream.start(script, opts);
+  onTestFinished(() => u.stop());
+  return u;
 }
 
 /** The rdata of each answer record (addresses for A and AAAA). */
