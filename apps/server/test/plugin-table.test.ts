@@ -6,6 +6,32 @@ import { pluginTable } from '../src/generated/plugins.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * The directives of CoreDNS's own plugin.cfg (master, 2025), in its order: the reference
+ * tsdns's plugin.cfg keeps for the plugins it has. Which of them tsdns has is read from
+ * the generated table, not listed here.
+ */
+// prettier-ignore
+const COREDNS_ORDER: readonly string[] = [
+  'root', 'metadata', 'geoip', 'cancel', 'tls', 'quic', 'grpc_server', 'https', 'https3',
+  'timeouts', 'multisocket', 'reload', 'nsid', 'bufsize', 'bind', 'debug', 'trace', 'ready',
+  'health', 'pprof', 'prometheus', 'errors', 'log', 'dnstap', 'local', 'dns64', 'any', 'chaos',
+  'loadbalance', 'tsig', 'cache', 'rewrite', 'acl', 'header', 'dnssec', 'autopath', 'minimal',
+  'template', 'transfer', 'hosts', 'route53', 'azure', 'clouddns', 'k8s_external', 'kubernetes',
+  'file', 'auto', 'secondary', 'etcd', 'loop', 'forward', 'grpc', 'erratic', 'whoami', 'on',
+  'sign', 'view', 'nomad',
+];
+
+/**
+ * Pairs [earlier, later] that tsdns's plugin.cfg orders the other way round from CoreDNS.
+ * autopath before cache: CoreDNS puts cache first, so that the cache keeps autopath's
+ * answers; tsdns's autopath walks its search path through cache instead. An entry here
+ * records that a difference is known; it must go when plugin.cfg follows CoreDNS again.
+ */
+const DIFFERENCES_FROM_COREDNS: ReadonlyArray<readonly [string, string]> = [['autopath', 'cache']];
+
+const ours = pluginTable.map((p) => p.directive);
+
 describe('the generated plugin table', () => {
   it('lists the plugins of plugin.cfg in its order, each definition named after its directive', () => {
     const cfg = readFileSync(join(appDir, 'plugin.cfg'), 'utf8');
@@ -14,14 +40,23 @@ describe('the generated plugin table', () => {
       .map((l) => l.replace(/#.*/, '').trim())
       .filter((l) => l !== '')
       .map((l) => l.split(':')[0]);
-    expect(pluginTable.map((p) => p.directive)).toEqual(directives);
+    expect(ours).toEqual(directives);
     for (const p of pluginTable) expect(p.definition.name).toBe(p.directive);
   });
 
-  it('keeps the relative order of CoreDNS plugin.cfg', () => {
-    // CoreDNS's plugin.cfg order of the directives tsdns has so far.
-    const coredns = ['root', 'bind', 'debug', 'errors', 'log', 'file', 'whoami'];
-    const ours = pluginTable.map((p) => p.directive).filter((d) => coredns.includes(d));
-    expect(ours).toEqual(coredns.filter((d) => ours.includes(d)));
+  it('has only directives CoreDNS has, each once', () => {
+    expect(ours.filter((d) => !COREDNS_ORDER.includes(d))).toEqual([]);
+    expect(new Set(ours).size).toBe(ours.length);
+  });
+
+  it("keeps CoreDNS's relative order, but for the known differences", () => {
+    const inverted: string[] = [];
+    for (let i = 0; i < ours.length; i++) {
+      for (let j = i + 1; j < ours.length; j++) {
+        if (COREDNS_ORDER.indexOf(ours[i]) > COREDNS_ORDER.indexOf(ours[j]))
+          inverted.push(`${ours[i]} before ${ours[j]}`);
+      }
+    }
+    expect(inverted.sort()).toEqual(DIFFERENCES_FROM_COREDNS.map(([a, b]) => `${a} before ${b}`).sort());
   });
 });
