@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // so `pnpm test` prints a single summary.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'packages/plugins/*', 'apps/*'],
+    projects: ['packages/*/vitest.config.ts', 'packages/plugins/*/vitest.config.ts', 'apps/*/vitest.config.ts'],
     reporters: ['default', './tooling/vitest-summary-reporter.mjs'],
   },
 });

@@ -61,7 +61,8 @@ function tcpAsk(
       clearTimeout(timer);
       const clientPort = socket.localPort as number;
       socket.destroy();
-      resolve({ reply: frames[0], clientPort });
+      // a plain Uint8Array like the tap's bytes, whatever view type the frame reader returns
+      resolve({ reply: Uint8Array.from(frames[0]), clientPort });
     });
   });
 }
