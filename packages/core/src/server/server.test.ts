@@ -543,6 +543,28 @@ describe('answers over the network', () => {
     expect(tcp.answers).toHaveLength(100);
   });
 
+  it('answers an answer too large for any message truncated over UDP (TC), SERVFAIL over TCP', async () => {
+    // 30000 A records: about 480 KB, more than one DNS message can hold.
+    const inst = await start('. {\n  many 30000\n}\n');
+    const port = portOf(inst);
+    for (const udpSize of [undefined, 4096, 65535]) {
+      const udp = await udpExchange(port, makeQuery('example.org.', 'A', { udpSize }));
+      expect(getRcode(udp)).toBe(Rcode.NOERROR);
+      expect(udp.flags & 0x0200).toBe(0x0200);
+      expect(udp.answers.length).toBeGreaterThan(0);
+      expect(encodeMessage(udp).length).toBeLessThanOrEqual(Math.min(udpSize ?? 512, 65507));
+    }
+    expect(logs.lines).toEqual([]);
+    const tcp = await tcpExchange(port, makeQuery('example.org.'));
+    expect(getRcode(tcp)).toBe(Rcode.SERVFAIL);
+    expect(tcp.answers).toEqual([]);
+    expect(logs.lines).toEqual([
+      expect.stringMatching(
+        /^\[ERROR\] Could not encode the response to "A IN example\.org\." .*65535 octets/,
+      ),
+    ]);
+  });
+
   it('does not answer garbage shorter than a header, and FORMERRs undecodable messages', async () => {
     const inst = await start('. {\n  answer a\n}\n');
     const port = portOf(inst);

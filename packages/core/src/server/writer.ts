@@ -37,7 +37,7 @@ export abstract class ServerWriter implements ResponseWriter {
     }
     this.written = true;
     const req = this.req;
-    const maxSize = req === undefined ? MIN_UDP_SIZE : req.size;
+    const maxSize = this.#maxSize(req);
     let bytes: Uint8Array;
     try {
       bytes = encodeMessage(req === undefined ? msg : fitEdns(msg, req.edns !== undefined, req.do), {
@@ -53,6 +53,18 @@ export abstract class ServerWriter implements ResponseWriter {
     }
     this.send(bytes);
     return bytes.length;
+  }
+
+  /**
+   * The size a response is truncated to. Over UDP: the client's limit, and never more than
+   * a datagram can carry, so an answer of any size goes out truncated with TC (the client
+   * then asks over TCP). Over a stream nothing is cut: an answer too large for one message
+   * is an error, answered SERVFAIL.
+   */
+  #maxSize(req: Request | undefined): number | undefined {
+    if (req === undefined) return MIN_UDP_SIZE;
+    if (this.transport !== 'udp') return undefined;
+    return Math.min(req.size, MAX_UDP_PAYLOAD);
   }
 
   /** Whether this query's answer may be several messages: a zone transfer over a stream. */
@@ -74,6 +86,12 @@ export abstract class ServerWriter implements ResponseWriter {
     this.send(encodeMessage(msg, { maxSize: MIN_UDP_SIZE }));
   }
 }
+
+/**
+ * The largest UDP payload over IPv4 (65535 less the IP and UDP headers); a client may
+ * advertise up to 65535, but a larger datagram cannot be sent.
+ */
+const MAX_UDP_PAYLOAD = 65507;
 
 function describe(req: Request | undefined, msg: Message): string {
   return req === undefined ? `query ${msg.id}` : `"${req.qtype} IN ${req.name}" (id ${msg.id})`;

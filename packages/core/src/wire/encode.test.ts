@@ -174,6 +174,63 @@ describe('truncation to maxSize', () => {
     expect(out.authorities.length).toBeLessThan(ns.length);
   });
 
+  it('truncates a response too large for the format itself, keeping the OPT record it never reached', () => {
+    // A PTR RRset of 30000 names: about 870 KB, far over 65535 octets.
+    const ptrs: ResourceRecord[] = Array.from({ length: 30_000 }, (_, i) => ({
+      name: '1.2.0.192.in-addr.arpa.',
+      type: 'PTR',
+      class: 'IN',
+      ttl: 60,
+      data: `host-${i}.example.org.`,
+    }));
+    const opt = createOpt({ udpPayloadSize: 1232 });
+    const msg = response(ptrs, { additionals: [opt] });
+    expect(() => encodeMessage(msg)).toThrow(/65535/);
+    for (const maxSize of [512, 1232, 65535]) {
+      const wire = encodeMessage(msg, { maxSize });
+      expect(wire.length).toBeLessThanOrEqual(maxSize);
+      const out = decodeMessage(wire);
+      expect(out.flags & Flag.TC).toBe(Flag.TC);
+      expect(out.answers.length).toBeGreaterThan(0);
+      expect(out.answers).toEqual(ptrs.slice(0, out.answers.length));
+      expect(out.additionals).toEqual([opt]);
+    }
+  });
+
+  it('truncates a section of more than 65535 records, which no header can count', () => {
+    const tiny = Array.from({ length: 70_000 }, () => a('www.example.org.', '192.0.2.1'));
+    expect(() => encodeMessage(response(tiny))).toThrow(/too many answers: 70000/);
+    const out = decodeMessage(encodeMessage(response(tiny), { maxSize: 512 }));
+    expect(out.flags & Flag.TC).toBe(Flag.TC);
+    // Header 12, question 21 (www.example.org. A IN), answers 16 each (owner compressed).
+    expect(out.answers).toHaveLength(Math.floor((512 - 12 - 21) / 16));
+  });
+
+  it('cuts a record that would run past 65535 octets rather than failing', () => {
+    // Records of 1013 octets: the 65th starts below maxSize and would end past 65535.
+    const big = (i: number): ResourceRecord => ({
+      name: 'www.example.org.',
+      type: 'TXT',
+      class: 'IN',
+      ttl: 60,
+      data: [new Uint8Array(250).fill(i), new Uint8Array(250), new Uint8Array(250), new Uint8Array(247)],
+    });
+    const records = Array.from({ length: 80 }, (_, i) => big(i));
+    const wire = encodeMessage(response(records), { maxSize: 65_000 });
+    expect(wire.length).toBeLessThanOrEqual(65_000);
+    const out = decodeMessage(wire);
+    expect(out.flags & Flag.TC).toBe(Flag.TC);
+    expect(out.answers).toHaveLength(64);
+  });
+
+  it('still refuses a broken record among those that fit, and does not read past the cut', () => {
+    const broken = a('bad.example.org.', '300.1.1.1');
+    expect(() => encodeMessage(response([many[0], broken, ...many]), { maxSize: 512 })).toThrow(WireError);
+    const out = decodeMessage(encodeMessage(response([...many, broken]), { maxSize: 512 }));
+    expect(out.flags & Flag.TC).toBe(Flag.TC);
+    expect(out.answers).toEqual(many.slice(0, out.answers.length));
+  });
+
   it('throws when question and OPT alone do not fit', () => {
     const opt = createOpt({ options: [{ code: 12, type: 'PADDING', length: 600 }] });
     expect(() => encodeMessage(response(many, { additionals: [opt] }), { maxSize: 512 })).toThrow(WireError);

@@ -10,6 +10,9 @@ export interface EncodeOptions {
    * Largest allowed result (a UDP response: the client's EDNS size, or 512). Records are
    * dropped from the end to fit (additional, then authority, then answer), never the
    * question and never the OPT record; TC is set if an answer or authority record went.
+   * With a maxSize, a message too large for the wire format itself (over 65535 octets, or
+   * more than 65535 records in a section) is truncated the same way; without one, it is
+   * an error.
    */
   maxSize?: number;
   /** RFC 1035 name compression; default true */
@@ -66,10 +69,13 @@ export function encodeMessage(msg: Message, options?: EncodeOptions): Uint8Array
   const w = writer;
   w.reset(options?.compress ?? true);
   const { questions, answers, authorities, additionals } = msg;
+  const maxSize = options?.maxSize;
   checkCount(questions.length, 'questions');
-  checkCount(answers.length, 'answers');
-  checkCount(authorities.length, 'authority records');
-  checkCount(additionals.length, 'additional records');
+  if (maxSize === undefined) {
+    checkCount(answers.length, 'answers');
+    checkCount(authorities.length, 'authority records');
+    checkCount(additionals.length, 'additional records');
+  }
   const { id, flags } = msg;
   if ((id & 0xffff) !== id) throw new WireError(`message id ${String(id)} does not fit 16 bits`, 0);
   if ((flags & 0xffff) !== flags) throw new WireError(`flags ${String(flags)} do not fit 16 bits`, 2);
@@ -93,44 +99,94 @@ export function encodeMessage(msg: Message, options?: EncodeOptions): Uint8Array
     w.u16(mnemonic('type', q.type, w));
     w.u16(q.class === 'IN' ? 1 : mnemonic('class', q.class, w));
   }
-  const maxSize = options?.maxSize;
-  if (maxSize === undefined || maxSize >= MAX_MESSAGE_LENGTH) {
+  if (maxSize === undefined) {
     for (let i = 0; i < answers.length; i++) writeRecord(w, answers[i]);
     for (let i = 0; i < authorities.length; i++) writeRecord(w, authorities[i]);
     for (let i = 0; i < additionals.length; i++) writeRecord(w, additionals[i]);
     return w.result();
   }
-  return encodeTruncating(w, msg, maxSize);
+  return encodeTruncating(w, msg, Math.min(maxSize, MAX_MESSAGE_LENGTH));
+}
+
+/**
+ * Writes `rr` at the writer's position. Returns false when it ran past the end of the
+ * scratch buffer: a record that cannot be part of any message starting where this one
+ * does, which the caller cuts. A record that cannot be encoded at all still throws.
+ */
+function writeRecordOrOverflow(w: Writer, rr: ResourceRecord): boolean {
+  const start = w.pos;
+  try {
+    writeRecord(w, rr);
+    return true;
+  } catch (e) {
+    if (!(e instanceof WireError)) throw e;
+    // Whether the record is broken or only too far down the message: alone, a record
+    // that encodes is one that merely ran out of room here.
+    const alone = new Writer();
+    alone.reset(false);
+    try {
+      writeRecord(alone, rr);
+    } catch {
+      throw e;
+    }
+    w.pos = start;
+    return false;
+  }
 }
 
 function encodeTruncating(w: Writer, msg: Message, maxSize: number): Uint8Array {
   const { answers, authorities, additionals } = msg;
   const questionsEnd = w.pos;
   const total = answers.length + authorities.length + additionals.length;
-  if (recordEnds.length < total) recordEnds = new Int32Array(total);
-  let k = 0;
+  // Records are written in order until one ends past maxSize: what follows is cut anyway,
+  // so a response of any size (tens of thousands of records) costs at most maxSize of work
+  // and never meets the format's 65535-octet limit.
+  let written = 0;
   let optIndex = -1;
   let optStart = 0;
-  for (let i = 0; i < answers.length; i++) {
-    writeRecord(w, answers[i]);
-    recordEnds[k++] = w.pos;
-  }
-  for (let i = 0; i < authorities.length; i++) {
-    writeRecord(w, authorities[i]);
-    recordEnds[k++] = w.pos;
-  }
-  for (let i = 0; i < additionals.length; i++) {
-    const start = w.pos;
-    writeRecord(w, additionals[i]);
-    if (optIndex < 0 && additionals[i].type === 'OPT') {
-      optIndex = k;
-      optStart = start;
+  // A record takes at least 11 octets, so no more than maxSize / 8 of them get written.
+  const ends = Math.min(total, (maxSize >> 3) + 1);
+  if (recordEnds.length < ends) recordEnds = new Int32Array(ends);
+  sections: for (let section = 0; section < 3; section++) {
+    const records = section === 0 ? answers : section === 1 ? authorities : additionals;
+    for (let i = 0; i < records.length; i++) {
+      if (w.pos > maxSize) break sections;
+      const rr = records[i];
+      const start = w.pos;
+      if (!writeRecordOrOverflow(w, rr)) break sections;
+      if (section === 2 && optIndex < 0 && rr.type === 'OPT') {
+        optIndex = written;
+        optStart = start;
+      }
+      recordEnds[written++] = w.pos;
     }
-    recordEnds[k++] = w.pos;
   }
-  if (w.pos <= maxSize) return w.result();
+  if (written === total && w.pos <= maxSize) {
+    checkCount(answers.length, 'answers');
+    checkCount(authorities.length, 'authority records');
+    checkCount(additionals.length, 'additional records');
+    return w.result();
+  }
 
-  const optLength = optIndex < 0 ? 0 : recordEnds[optIndex] - optStart;
+  // Only the last record written can end past maxSize, and it cannot be kept: forget it,
+  // so that an OPT record written after the others never lands near the buffer's end.
+  if (written > 0 && recordEnds[written - 1] > maxSize) {
+    written--;
+    if (optIndex === written) optIndex = -1;
+  }
+  if (optIndex < 0) {
+    // The OPT record was not reached: write it after the last record that was, where
+    // the cut will bring it anyway.
+    for (let i = 0; i < additionals.length; i++) {
+      if (additionals[i].type !== 'OPT') continue;
+      w.pos = written === 0 ? questionsEnd : recordEnds[written - 1];
+      optStart = w.pos;
+      writeRecord(w, additionals[i]);
+      optIndex = written;
+      break;
+    }
+  }
+  const optLength = optIndex < 0 ? 0 : (optIndex < written ? recordEnds[optIndex] : w.pos) - optStart;
   if (questionsEnd + optLength > maxSize) {
     throw new WireError(`question and OPT record do not fit in ${maxSize} octets`, questionsEnd);
   }
@@ -138,7 +194,7 @@ function encodeTruncating(w: Writer, msg: Message, maxSize: number): Uint8Array 
   // only point backwards, so cutting at a record boundary leaves a valid message; the OPT
   // record (root owner, no pointers) can be moved up to the cut unchanged.
   let kept = 0;
-  while (kept < total) {
+  while (kept < written) {
     const size = recordEnds[kept] + (optIndex > kept ? optLength : 0);
     if (size > maxSize) break;
     kept++;
