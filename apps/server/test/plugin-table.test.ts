@@ -24,11 +24,9 @@ const COREDNS_ORDER: readonly string[] = [
 
 /**
  * Pairs [earlier, later] that tsdns's plugin.cfg orders the other way round from CoreDNS.
- * autopath before cache: CoreDNS puts cache first, so that the cache keeps autopath's
- * answers; tsdns's autopath walks its search path through cache instead. An entry here
- * records that a difference is known; it must go when plugin.cfg follows CoreDNS again.
+ * None today; an entry records a deliberate, explained difference.
  */
-const DIFFERENCES_FROM_COREDNS: ReadonlyArray<readonly [string, string]> = [['autopath', 'cache']];
+const DIFFERENCES_FROM_COREDNS: ReadonlyArray<readonly [string, string]> = [];
 
 const ours = pluginTable.map((p) => p.directive);
 

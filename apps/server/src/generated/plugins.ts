@@ -16,8 +16,9 @@ import plugin_log from '@tsdns/plugin-log';
 import plugin_dnstap from '@tsdns/plugin-dnstap';
 import plugin_any from '@tsdns/plugin-any';
 import plugin_loadbalance from '@tsdns/plugin-loadbalance';
-import plugin_autopath from '@tsdns/plugin-autopath';
 import plugin_cache from '@tsdns/plugin-cache';
+import plugin_autopath from '@tsdns/plugin-autopath';
+import plugin_transfer from '@tsdns/plugin-transfer';
 import plugin_hosts from '@tsdns/plugin-hosts';
 import plugin_k8s_external from '@tsdns/plugin-k8s_external';
 import plugin_kubernetes from '@tsdns/plugin-kubernetes';
@@ -53,8 +54,9 @@ export const pluginTable: readonly PluginTableEntry[] = [
   { directive: 'dnstap', packageName: '@tsdns/plugin-dnstap', definition: plugin_dnstap },
   { directive: 'any', packageName: '@tsdns/plugin-any', definition: plugin_any },
   { directive: 'loadbalance', packageName: '@tsdns/plugin-loadbalance', definition: plugin_loadbalance },
-  { directive: 'autopath', packageName: '@tsdns/plugin-autopath', definition: plugin_autopath },
   { directive: 'cache', packageName: '@tsdns/plugin-cache', definition: plugin_cache },
+  { directive: 'autopath', packageName: '@tsdns/plugin-autopath', definition: plugin_autopath },
+  { directive: 'transfer', packageName: '@tsdns/plugin-transfer', definition: plugin_transfer },
   { directive: 'hosts', packageName: '@tsdns/plugin-hosts', definition: plugin_hosts },
   { directive: 'k8s_external', packageName: '@tsdns/plugin-k8s_external', definition: plugin_k8s_external },
   { directive: 'kubernetes', packageName: '@tsdns/plugin-kubernetes', definition: plugin_kubernetes },
