@@ -1,4 +1,4 @@
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createSocket, type Socket as UdpSocket, type SocketOptions } from 'node:dgram';
 import { createServer, isIPv6, type Server as TcpServer, type Socket } from 'node:net';
 import { dispatch } from './dispatch.js';
 import { InflightTracker } from './inflight.js';
@@ -203,9 +203,20 @@ function listenError(transport: 'udp' | 'tcp', host: string, port: number, e: un
 
 const UDP_RECV_BUFFER = 4 * 1024 * 1024;
 
+/**
+ * The address "resolver" of the UDP sockets. Every address they see is an IP literal (a
+ * listen host checked when the Corefile was read, or the source of a datagram), so it is
+ * handed back at once. Node's default resolver would test each answer's address against a
+ * regular expression and finish the send on the next tick.
+ */
+function literalAddress(family: 4 | 6): NonNullable<SocketOptions['lookup']> {
+  return (address, _options, callback) => callback(null, address, family);
+}
+
 function bindUdp(host: string, port: number): Promise<UdpSocket> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+    const v6 = isIPv6(host);
+    const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', lookup: literalAddress(v6 ? 6 : 4) });
     const onError = (e: Error): void => {
       socket.close();
       reject(listenError('udp', host, port, e));
