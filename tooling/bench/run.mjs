@@ -2,7 +2,7 @@
 // tsdns benchmarks. Every figure is reported next to references measured in the same run:
 // a Node UDP echo server (the ceiling for Node here) and dns2 (the common JS alternative).
 //
-//   node tooling/bench/run.mjs [server] [codec] [zone] [etcd] [dnstap] [prometheus] [file] [file-load] [--seconds N] [--rounds N]
+//   node tooling/bench/run.mjs [server] [codec] [zone] [etcd] [dnstap] [prometheus] [file] [file-load] [kubernetes] [--seconds N] [--rounds N]
 //
 // Needs a build first (`npx pnpm@12.4.2 build`) and dnsperf for the server scenario.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { etcdScenario } from './etcd.mjs';
 import { dnstapScenario } from './dnstap.mjs';
 import { prometheusScenario } from './prometheus.mjs';
 import { fileScenario } from './file-serve.mjs';
+import { kubernetesScenario } from './kubernetes-qps.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -107,6 +108,11 @@ for (const s of scenarios) {
   }
   if (s === 'dnstap') {
     if (!hasDnsperf() || !(await dnstapScenario({ root, here, queryFile, seconds, rounds, fmt }))) process.exitCode = 1;
+    continue;
+  }
+  if (s === 'kubernetes') {
+    if (!hasDnsperf() || !(await kubernetesScenario({ root, here, compare, echo, tsdns, queryFile, fmt })))
+      process.exitCode = 1;
     continue;
   }
   if (s === 'prometheus') {
