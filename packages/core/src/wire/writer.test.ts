@@ -21,7 +21,19 @@ function readBack(bytes: Uint8Array, starts: readonly number[]): string[] {
 
 // Few distinct labels, so that names share suffixes; escapes that look like dots or
 // backslashes, and case variants, which compression must tell apart.
-const arbLabel = fc.constantFrom('www', 'WWW', 'mail', 'example', 'org', 'a\\.b', 'b', '\\\\', '\\000', 'x\\\\', 'c');
+const arbLabel = fc.constantFrom(
+  'www',
+  'WWW',
+  'mail',
+  'example',
+  'org',
+  'a\\.b',
+  'b',
+  '\\\\',
+  '\\000',
+  'x\\\\',
+  'c',
+);
 const arbName = fc
   .array(arbLabel, { minLength: 0, maxLength: 5 })
   .map((labels) => (labels.length === 0 ? '.' : `${labels.join('.')}.`));
@@ -29,7 +41,14 @@ const arbName = fc
 describe('Writer name compression', () => {
   it('points at the first copy of the longest suffix, comparing with case and escapes', () => {
     const w = new Writer();
-    const names = ['www.example.org.', 'www.example.org.', 'mail.example.org.', 'WWW.example.org.', 'a\\.example.org.', 'org.'];
+    const names = [
+      'www.example.org.',
+      'www.example.org.',
+      'mail.example.org.',
+      'WWW.example.org.',
+      'a\\.example.org.',
+      'org.',
+    ];
     const { bytes, starts } = writeNames(w, names);
     expect(readBack(bytes, starts)).toEqual(names);
     expect([...bytes.subarray(starts[1], starts[1] + 2)]).toEqual([0xc0, 12]);
@@ -38,7 +57,12 @@ describe('Writer name compression', () => {
     // different case, different name: "WWW" + the same pointer
     expect([...bytes.subarray(starts[3], starts[3] + 6)]).toEqual([3, 0x57, 0x57, 0x57, 0xc0, 16]);
     // "a.example" is one label (escaped dot); only "org." (offset 24) is shared
-    expect([...bytes.subarray(starts[4], starts[4] + 12)]).toEqual([9, ...Buffer.from('a.example'), 0xc0, 24]);
+    expect([...bytes.subarray(starts[4], starts[4] + 12)]).toEqual([
+      9,
+      ...Buffer.from('a.example'),
+      0xc0,
+      24,
+    ]);
     expect([...bytes.subarray(starts[5], starts[5] + 2)]).toEqual([0xc0, 24]);
   });
 
