@@ -1,6 +1,14 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Flag, Opcode, decodeMessage, encodeMessage, setOpcode, type Message } from '@tsdns/core';
+import {
+  Flag,
+  decodeMessage,
+  encodeMessage,
+  notifyMessage,
+  parseZone,
+  type Message,
+  type SoaRecord,
+} from '@tsdns/core';
 import { NotifyListener } from './notify-listener.js';
 import { buildQuery } from './query-message.js';
 
@@ -10,26 +18,10 @@ afterEach(async () => {
   listener = undefined;
 });
 
+/** A NOTIFY for example.org. carrying the zone's new SOA, as a primary sends it. */
 function notify(id: number, serial: number): Message {
-  const msg = buildQuery('example.org.', 'SOA', { id, rd: false });
-  setOpcode(msg, Opcode.NOTIFY);
-  msg.flags |= Flag.AA;
-  msg.answers.push({
-    name: 'example.org.',
-    type: 'SOA',
-    class: 'IN',
-    ttl: 300,
-    data: {
-      mname: 'ns.example.org.',
-      rname: 'h.example.org.',
-      serial,
-      refresh: 1,
-      retry: 1,
-      expire: 1,
-      minimum: 1,
-    },
-  });
-  return msg;
+  const [soa] = parseZone(`example.org. 300 IN SOA ns.example.org. h.example.org. ${serial} 1 1 1 1`);
+  return notifyMessage('example.org.', id, soa as SoaRecord);
 }
 
 /** Sends `msg` from a new socket; resolves with the reply, or undefined after 300 ms. */

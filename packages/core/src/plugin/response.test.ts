@@ -5,24 +5,11 @@ import { createOpt } from '../wire/edns.js';
 import { setOpcode, setRcode } from '../wire/header.js';
 import type { Message, ResourceRecord, RrsigData } from '../wire/types.js';
 import { ResponseClass, ResponseType, classifyResponse, rrsigValidAt, typifyResponse } from './response.js';
+import { soa as soaRecord } from './test-support/transfer.js';
 
 const NOW = 1_700_000_000;
 
-const soa: ResourceRecord = {
-  name: 'example.org.',
-  type: 'SOA',
-  class: 'IN',
-  ttl: 300,
-  data: {
-    mname: 'ns.example.org.',
-    rname: 'h.example.org.',
-    serial: 1,
-    refresh: 2,
-    retry: 3,
-    expire: 4,
-    minimum: 5,
-  },
-};
+const soa = soaRecord('example.org.', 1);
 const ns: ResourceRecord = {
   name: 'sub.example.org.',
   type: 'NS',
