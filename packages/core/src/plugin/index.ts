@@ -27,6 +27,7 @@ export {
 } from './request.js';
 export { isMetadataProvider, type MetadataProvider } from './metadata.js';
 export { NonWriter, Recorder, WrappingWriter } from './recorder.js';
+export { PackedResponse } from './packed.js';
 export { ResponseClass, ResponseType, classifyResponse, rrsigValidAt, typifyResponse } from './response.js';
 export { matchZone } from './zones.js';
 export { Fallthrough, parseFallthrough } from './fallthrough.js';

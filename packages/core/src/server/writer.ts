@@ -74,6 +74,17 @@ export abstract class ServerWriter implements ResponseWriter {
     return qtype === 'AXFR' || qtype === 'IXFR';
   }
 
+  /** See ResponseWriter.writeBytes: bytes made to measure, sent as they are. */
+  writeBytes(bytes: Uint8Array): number {
+    if (this.written) {
+      log.debug(`second response to query ${this.req?.id ?? '?'} ignored`);
+      return 0;
+    }
+    this.written = true;
+    this.send(bytes);
+    return bytes.length;
+  }
+
   /** Datagram transports never make a writer wait; stream transports override this. */
   whenWritable(): boolean | Promise<boolean> {
     return true;
