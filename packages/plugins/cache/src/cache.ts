@@ -161,6 +161,15 @@ export class Cache implements Handler, ResponseStore {
 
   #answer(req: Request, w: ResponseWriter, item: CacheItem, ttl: number, dnssecOk: boolean): void {
     if (item.wildcard !== '') req.setMetadata('zone/wildcard', item.wildcardMetadata);
+    // A writer that takes bytes (the server's own) gets the answer from the item's packed
+    // form: no Message to build, nothing to encode.
+    if (w.writeBytes !== undefined) {
+      const bytes = item.toBytes(req, ttl, dnssecOk);
+      if (bytes !== undefined) {
+        w.writeBytes(bytes);
+        return;
+      }
+    }
     w.write(item.toMessage(req.msg, ttl, dnssecOk));
   }
 

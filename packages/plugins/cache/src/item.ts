@@ -1,4 +1,12 @@
-import { Flag, getRcode, type Message, type ResourceRecord } from '@tsdns/core';
+import {
+  Flag,
+  PackedResponse,
+  getRcode,
+  type Message,
+  type Question,
+  type Request,
+  type ResourceRecord,
+} from '@tsdns/core';
 import { answersQuestion } from './classify.js';
 
 type Section = readonly ResourceRecord[];
@@ -64,6 +72,11 @@ export class CacheItem {
   refreshing = false;
   retryAfter = Number.NEGATIVE_INFINITY;
 
+  /** The question of the stored response (for the packed form). */
+  readonly #question: Question | undefined;
+  /** The stored response in wire form, made on the first answer to a writer that takes bytes; null if it cannot be. */
+  #packed: PackedResponse | null | undefined = undefined;
+
   #viewTtl = -1;
   #viewAnswers: Section = EMPTY;
   #viewAuthorities: Section = EMPTY;
@@ -76,7 +89,8 @@ export class CacheItem {
     /** Seconds it may be served for: every record's TTL when stored. */
     readonly origTtl: number,
   ) {
-    this.name = msg.questions[0]?.name ?? '.';
+    this.#question = msg.questions[0];
+    this.name = this.#question?.name ?? '.';
     this.rcode = getRcode(msg);
     this.authenticatedData = (msg.flags & Flag.AD) !== 0;
     this.recursionAvailable = (msg.flags & Flag.RA) !== 0;
@@ -137,18 +151,47 @@ export class CacheItem {
    */
   toMessage(query: Message, ttl: number, dnssecOk: boolean): Message {
     this.#view(ttl);
-    const qflags = query.flags;
-    let flags = Flag.QR | Flag.AA | (qflags & (Flag.RD | Flag.CD)) | (this.rcode & 0xf);
-    if (this.recursionAvailable) flags |= Flag.RA;
-    if (this.authenticatedData && (dnssecOk || (qflags & Flag.AD) !== 0)) flags |= Flag.AD;
     return {
       id: query.id,
-      flags,
+      flags: this.#flags(query.flags, dnssecOk),
       questions: query.questions.slice(0, 1),
       answers: this.#viewAnswers.slice(),
       authorities: this.#viewAuthorities.slice(),
       additionals: this.#viewAdditionals.slice(),
     };
+  }
+
+  /**
+   * The answer of toMessage in wire form, for a writer that takes bytes (writeBytes), or
+   * undefined where the Message must be written instead (see PackedResponse.bytesFor: a
+   * question in other letter case, an answer to truncate).
+   */
+  toBytes(req: Request, ttl: number, dnssecOk: boolean): Uint8Array | undefined {
+    let packed = this.#packed;
+    if (packed === undefined) {
+      const question = this.#question;
+      packed = this.#packed =
+        (question !== undefined &&
+          // pack only reads the sections
+          PackedResponse.pack({
+            id: 0,
+            flags: 0,
+            questions: [question],
+            answers: this.answers as ResourceRecord[],
+            authorities: this.authorities as ResourceRecord[],
+            additionals: this.additionals as ResourceRecord[],
+          })) ||
+        null;
+    }
+    return packed === null ? undefined : packed.bytesFor(req, this.#flags(req.msg.flags, dnssecOk), ttl);
+  }
+
+  /** The header flags of an answer to a query with flags `qflags` (see toMessage). */
+  #flags(qflags: number, dnssecOk: boolean): number {
+    let flags = Flag.QR | Flag.AA | (qflags & (Flag.RD | Flag.CD)) | (this.rcode & 0xf);
+    if (this.recursionAvailable) flags |= Flag.RA;
+    if (this.authenticatedData && (dnssecOk || (qflags & Flag.AD) !== 0)) flags |= Flag.AD;
+    return flags;
   }
 
   /**
