@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Fallthrough, HandlerError, Rcode, Request, type ChainResolver, type Message } from '@tsdns/core';
+import { CaptureWriter } from '@tsdns/testing';
 import { Etcd } from './etcd.js';
 import {
-  CaptureWriter,
   FakeSource,
   NextHandler,
   lines,

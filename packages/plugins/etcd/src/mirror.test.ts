@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pluginLogger } from '@tsdns/core';
+import { waitFor } from '@tsdns/testing';
 import type { Etcd3 } from 'etcd3';
 import { zoneRanges } from './connection.js';
 import { EtcdMirror, PAGE_SIZE, coveringRanges } from './mirror.js';
 import { EtcdServer, hasEtcd } from './test-support/etcd-server.js';
-import { eventually } from './test-support/helpers.js';
 
 describe('key ranges of the zones', () => {
   it('merges ranges inside or overlapping others, in key order', () => {
@@ -80,11 +80,10 @@ describe.skipIf(!hasEtcd)('EtcdMirror against a real etcd', () => {
       await client.put('/skydns/test/big/new').value('{"host":"10.1.1.1"}');
       await client.delete().key('/skydns/test/big/n00000').exec();
       await client.put('/skydns/test/other/y').value('{"host":"10.1.1.2"}');
-      await eventually(
-        async () => mirror.store.get('/skydns/test/big/n00000') === undefined,
-        5_000,
-        'the delete',
-      );
+      await waitFor(async () => mirror.store.get('/skydns/test/big/n00000') === undefined, {
+        timeout: 5_000,
+        what: 'the delete',
+      });
       expect(mirror.store.get('/skydns/test/big/new')?.service?.address).toBe('10.1.1.1');
       expect(mirror.store.get('/skydns/test/other/y')).toBeUndefined();
       expect(mirror.store.size).toBe(count + 1);

@@ -1,13 +1,11 @@
 /**
  * Credentials and TLS against a real etcd: auth enabled with etcdctl (user root, auth
- * enable), and a test CA made with openssl (server certificate for 127.0.0.1, client
+ * enable), and a test CA from makeTestCa (server certificate for 127.0.0.1, client
  * certificate) for an etcd that requires client certificates.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasTool, runTool, startTestServer, type TestServer } from '@tsdns/testing';
+import { hasTool, makeTestCa, startTestServer, type TestCa, type TestServer } from '@tsdns/testing';
 import etcd from './index.js';
 import { EtcdServer, hasEtcd, hasEtcdctl } from './test-support/etcd-server.js';
 import { lines } from './test-support/fixtures.js';
@@ -56,74 +54,27 @@ describe.skipIf(!hasEtcd || !hasEtcdctl)('etcd with authentication', () => {
 
 const hasOpenssl = hasTool('openssl');
 
-async function openssl(args: string[]): Promise<void> {
-  const r = await runTool('openssl', args);
-  if (r.exitCode !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** A CA, a server certificate for 127.0.0.1 and a client certificate, in `dir`. */
-async function makeCertificates(
-  dir: string,
-): Promise<Record<'ca' | 'cert' | 'key' | 'clientCert' | 'clientKey', string>> {
-  const f = (name: string): string => join(dir, name);
-  const key = (out: string): Promise<void> =>
-    openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', out]);
-  await key(f('ca.key'));
-  await openssl([
-    'req',
-    '-x509',
-    '-new',
-    '-key',
-    f('ca.key'),
-    '-out',
-    f('ca.pem'),
-    '-days',
-    '2',
-    '-subj',
-    '/CN=tsdns test CA',
-  ]);
-  for (const [name, cn, usage, san] of [
-    ['server', '127.0.0.1', 'serverAuth,clientAuth', 'IP:127.0.0.1'],
-    ['client', 'root', 'clientAuth', 'DNS:client.test'],
-  ]) {
-    await key(f(`${name}.key`));
-    await openssl(['req', '-new', '-key', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', `/CN=${cn}`]);
-    writeFileSync(f(`${name}.ext`), `subjectAltName=${san}\nextendedKeyUsage=${usage}\n`);
-    await openssl([
-      'x509',
-      '-req',
-      '-in',
-      f(`${name}.csr`),
-      '-CA',
-      f('ca.pem'),
-      '-CAkey',
-      f('ca.key'),
-      '-CAcreateserial',
-      '-out',
-      f(`${name}.pem`),
-      '-days',
-      '2',
-      '-extfile',
-      f(`${name}.ext`),
-    ]);
-  }
-  return {
-    ca: f('ca.pem'),
-    cert: f('server.pem'),
-    key: f('server.key'),
-    clientCert: f('client.pem'),
-    clientKey: f('client.key'),
-  };
-}
-
 describe.skipIf(!hasEtcd || !hasOpenssl)('etcd over TLS with client certificates', () => {
-  let dir: string;
+  let ca: TestCa | undefined;
   let server: EtcdServer;
   let dns: TestServer;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tsdns-etcd-tls-'));
-    const files = await makeCertificates(dir);
+    // The server certificate may also authenticate a client: etcd's gateway dials its own port with it.
+    ca = makeTestCa({
+      serverNames: [],
+      serverIps: ['127.0.0.1'],
+      serverAsClient: true,
+      clientName: 'root',
+      clientNames: ['client.test'],
+    });
+    const files = {
+      ca: ca.caCert,
+      cert: ca.serverCert,
+      key: ca.serverKey,
+      clientCert: ca.clientCert,
+      clientKey: ca.clientKey,
+    };
     server = await EtcdServer.start({
       tls: {
         cert: files.cert,
@@ -159,7 +110,7 @@ describe.skipIf(!hasEtcd || !hasOpenssl)('etcd over TLS with client certificates
   afterAll(async () => {
     await dns?.stop();
     await server?.destroy();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    ca?.remove();
   });
 
   it('reads etcd over TLS with a client certificate', async () => {

@@ -3,11 +3,11 @@
  * running, etcd stopped and restarted, fallthrough. Skipped when Debian's etcd is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dig, hasTool, kdig, startTestServer, type TestServer } from '@tsdns/testing';
+import { dig, hasTool, kdig, startTestServer, waitFor, type TestServer } from '@tsdns/testing';
 import type { Etcd3 } from 'etcd3';
 import etcd from './index.js';
 import { EtcdServer, hasEtcd } from './test-support/etcd-server.js';
-import { deleteService, eventually, nextMarker, putService, rcodeOf } from './test-support/helpers.js';
+import { deleteService, nextMarker, putService, rcodeOf } from './test-support/helpers.js';
 import { lines } from './test-support/fixtures.js';
 
 const NOERROR = 0;
@@ -187,19 +187,22 @@ describe.skipIf(!hasEtcd)('etcd plugin with a real etcd', () => {
     const answer = async (): Promise<string[]> => lines((await dns.query(name, 'A')).answers);
     expect(rcodeOf(await dns.query(name, 'A'))).toBe(NXDOMAIN);
     await putService(client, name, { host: '10.5.0.1' });
-    const added = await eventually(
-      async () => (await answer()).join() === `${name} 300 A 10.5.0.1`,
-      5_000,
-      'the new key',
-    );
+    const start = Date.now();
+    await waitFor(async () => (await answer()).join() === `${name} 300 A 10.5.0.1`, {
+      timeout: 5_000,
+      what: 'the new key',
+    });
+    const added = Date.now() - start;
     await putService(client, name, { host: '10.5.0.2', ttl: 42 });
-    await eventually(
-      async () => (await answer()).join() === `${name} 42 A 10.5.0.2`,
-      5_000,
-      'the changed key',
-    );
+    await waitFor(async () => (await answer()).join() === `${name} 42 A 10.5.0.2`, {
+      timeout: 5_000,
+      what: 'the changed key',
+    });
     await deleteService(client, name);
-    await eventually(async () => rcodeOf(await dns.query(name, 'A')) === NXDOMAIN, 5_000, 'the deleted key');
+    await waitFor(async () => rcodeOf(await dns.query(name, 'A')) === NXDOMAIN, {
+      timeout: 5_000,
+      what: 'the deleted key',
+    });
     // A watch event arrives within milliseconds on loopback.
     expect(added).toBeLessThan(1_000);
   });
@@ -208,47 +211,42 @@ describe.skipIf(!hasEtcd)('etcd plugin with a real etcd', () => {
     const lease = client.lease(60, { autoKeepAlive: false });
     const id = await lease.grant();
     await putService(client, 'leased.skydns.test.', { host: '10.6.0.1' }, id);
-    await eventually(
-      async () => (await dns.query('leased.skydns.test.', 'A')).answers.length === 1,
-      5_000,
-      'the leased key',
-    );
+    await waitFor(async () => (await dns.query('leased.skydns.test.', 'A')).answers.length === 1, {
+      timeout: 5_000,
+      what: 'the leased key',
+    });
     // The lease's remaining time is learned in the background; then the TTL follows it.
-    await eventually(
+    await waitFor(
       async () => {
         const rr = (await dns.query('leased.skydns.test.', 'A')).answers[0];
         const ttl = rr !== undefined && rr.type !== 'OPT' ? rr.ttl : 0;
         return ttl > 30 && ttl <= 60;
       },
-      5_000,
-      'a TTL from the lease',
+      { timeout: 5_000, what: 'a TTL from the lease' },
     );
     await lease.revoke();
-    await eventually(
-      async () => rcodeOf(await dns.query('leased.skydns.test.', 'A')) === NXDOMAIN,
-      5_000,
-      'keys of the revoked lease to go',
-    );
+    await waitFor(async () => rcodeOf(await dns.query('leased.skydns.test.', 'A')) === NXDOMAIN, {
+      timeout: 5_000,
+      what: 'keys of the revoked lease to go',
+    });
   });
 
   it('falls through for NXDOMAIN when configured', async () => {
     await putService(client, 'here.fall.test.', { host: '10.7.0.1' });
-    await eventually(
-      async () => (await dns.query('here.fall.test.', 'A')).answers.length === 1,
-      5_000,
-      'the key',
-    );
+    await waitFor(async () => (await dns.query('here.fall.test.', 'A')).answers.length === 1, {
+      timeout: 5_000,
+      what: 'the key',
+    });
     const fell = await dns.query('missing.fall.test.', 'A');
     expect(lines(fell.answers)).toEqual(['missing.fall.test. 0 TXT "next"']);
   });
 
   it('answers SERVFAIL while etcd is down (or falls through), and recovers by itself', async () => {
     await server.pause();
-    await eventually(
-      async () => rcodeOf(await dns.query('users.services.example.com.', 'A')) === SERVFAIL,
-      10_000,
-      'SERVFAIL',
-    );
+    await waitFor(async () => rcodeOf(await dns.query('users.services.example.com.', 'A')) === SERVFAIL, {
+      timeout: 10_000,
+      what: 'SERVFAIL',
+    });
     const failed = await dns.query('users.services.example.com.', 'A');
     expect(failed.flags & 0x0400).toBe(0x0400);
     expect(failed.authorities.map((r) => r.type)).toEqual(['SOA']);
@@ -262,12 +260,10 @@ describe.skipIf(!hasEtcd)('etcd plugin with a real etcd', () => {
     ).toBe(true);
 
     await server.resume();
-    const took = await eventually(
-      async () => rcodeOf(await dns.query('users.services.example.com.', 'A')) === NOERROR,
-      20_000,
-      'recovery',
-    );
-    expect(took).toBeLessThan(20_000);
+    await waitFor(async () => rcodeOf(await dns.query('users.services.example.com.', 'A')) === NOERROR, {
+      timeout: 20_000,
+      what: 'recovery',
+    });
     expect(
       dns.logs.some((l) =>
         /^\[INFO\] plugin\/etcd: synced with etcd again: \d+ keys at revision \d+$/.test(l),
@@ -275,10 +271,9 @@ describe.skipIf(!hasEtcd)('etcd plugin with a real etcd', () => {
     ).toBe(true);
     // Changes after the restart are seen too.
     await putService(client, 'after.skydns.test.', { host: '10.8.0.1' });
-    await eventually(
-      async () => (await dns.query('after.skydns.test.', 'A')).answers.length === 1,
-      5_000,
-      'a key written after the restart',
-    );
+    await waitFor(async () => (await dns.query('after.skydns.test.', 'A')).answers.length === 1, {
+      timeout: 5_000,
+      what: 'a key written after the restart',
+    });
   }, 60_000);
 });

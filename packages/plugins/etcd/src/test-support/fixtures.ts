@@ -1,4 +1,4 @@
-/** An in-memory copy and a capturing writer for handler tests without etcd. */
+/** An in-memory copy of etcd for handler tests without etcd. */
 import {
   Fallthrough,
   Flag,
@@ -9,8 +9,8 @@ import {
   type Handler,
   type Message,
   type ResponseWriter,
-  type Transport,
 } from '@tsdns/core';
+import { CaptureWriter } from '@tsdns/testing';
 import { Etcd, type CopySource, type EtcdSettings } from '../etcd.js';
 import { keyOfName } from '../path.js';
 import { parseService, ServiceError } from '../service.js';
@@ -45,19 +45,6 @@ export class FakeSource implements CopySource {
   readonly leaseTtls = new Map<string, number>();
   readonly leases = { remaining: (id: string): number => this.leaseTtls.get(id) ?? 0 };
   constructor(public store: KeyStore) {}
-}
-
-export class CaptureWriter implements ResponseWriter {
-  readonly written: Message[] = [];
-  readonly transport: Transport = 'udp';
-  readonly remoteAddress = '127.0.0.1';
-  readonly remotePort = 40000;
-  readonly localAddress = '127.0.0.1';
-  readonly localPort = 53;
-  write(msg: Message): number {
-    this.written.push(msg);
-    return encodeMessage(msg).length;
-  }
 }
 
 /** A handler that records what reaches it (the next plugin). */

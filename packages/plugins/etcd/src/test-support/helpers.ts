@@ -13,20 +13,6 @@ export async function deleteService(client: Etcd3, name: string): Promise<void> 
   await client.delete().key(keyOfName(name, '/skydns').key).exec();
 }
 
-/** Polls `check` until it returns true or `ms` pass; returns how long it took. */
-export async function eventually(
-  check: () => Promise<boolean>,
-  ms = 20_000,
-  what = 'condition',
-): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 export const rcodeOf = (m: Message): number => m.flags & 0xf;
 
 /**
