@@ -4,22 +4,34 @@
  * HTTPS with a test CA, a kubeconfig (token or certificate, chosen by context), and the
  * in-cluster service account (environment and directory injected).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeKubeApi, startTestServer } from '@tsdns/testing';
+import { FakeKubeApi, eventually, hasTool, makeTestCa, startTestServer, type TestCa } from '@tsdns/testing';
 import { kubernetesPlugin } from './index.js';
 import { loadCluster } from './test-support/cluster.js';
-import { FAST, eventually, startCluster, view, type ClusterServer } from './test-support/harness.js';
-import { HAVE_OPENSSL, makePki, read, type Pki } from './test-support/pki.js';
+import { FAST, startCluster, view, type ClusterServer } from './test-support/harness.js';
+
+const HAVE_OPENSSL = hasTool('openssl');
+const read = (file: string): Buffer => readFileSync(file);
 
 let dir: string;
-let pki: Pki | undefined;
+let pki: TestCa | undefined;
+/** A second CA that signed nothing here: trusting it must fail. */
+let otherCa: TestCa | undefined;
 let c: ClusterServer | undefined;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tsdns-k8s-creds-'));
-  if (HAVE_OPENSSL) pki = makePki(dir);
+  if (HAVE_OPENSSL) {
+    pki = makeTestCa({
+      dir,
+      serverNames: ['localhost'],
+      serverIps: ['127.0.0.1'],
+      clientName: 'system:serviceaccount:kube-system:coredns',
+    });
+    otherCa = makeTestCa({ dir: mkdtempSync(join(dir, 'other-')) });
+  }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(async () => {
@@ -64,7 +76,7 @@ describe('bearer token (token_file)', () => {
 
 describe.skipIf(!HAVE_OPENSSL)('TLS with a client certificate (tls CERT KEY CACERT)', () => {
   const httpsApi = () => ({
-    tls: { cert: read(pki!.serverCert), key: read(pki!.serverKey), clientCa: read(pki!.caFile) },
+    tls: { cert: read(pki!.serverCert), key: read(pki!.serverKey), clientCa: read(pki!.caCert) },
   });
 
   it('verifies the API server and presents the client certificate', async () => {
@@ -72,7 +84,7 @@ describe.skipIf(!HAVE_OPENSSL)('TLS with a client certificate (tls CERT KEY CACE
       api: httpsApi(),
       load: loadCluster,
       corefile: (p, url) =>
-        `.:${p} {\n kubernetes cluster.local {\n endpoint ${url}\n tls ${pki!.clientCert} ${pki!.clientKey} ${pki!.caFile}\n }\n}`,
+        `.:${p} {\n kubernetes cluster.local {\n endpoint ${url}\n tls ${pki!.clientCert} ${pki!.clientKey} ${pki!.caCert}\n }\n}`,
     });
     expect(c.api.url).toMatch(/^https:/);
     expect(await answer()).toContain('10.96.0.1');
@@ -83,7 +95,7 @@ describe.skipIf(!HAVE_OPENSSL)('TLS with a client certificate (tls CERT KEY CACE
       api: httpsApi(),
       load: loadCluster,
       corefile: (p, url) =>
-        `.:${p} {\n kubernetes cluster.local {\n endpoint ${url}\n tls ${pki!.clientCert} ${pki!.clientKey} ${pki!.otherCaFile}\n startup_timeout 100ms\n }\n}`,
+        `.:${p} {\n kubernetes cluster.local {\n endpoint ${url}\n tls ${pki!.clientCert} ${pki!.clientKey} ${otherCa!.caCert}\n startup_timeout 100ms\n }\n}`,
     });
     expect(c.server.logs.some((l) => l.includes('Failed to list'))).toBe(true);
     expect(c.api.requests).toHaveLength(0);
@@ -124,7 +136,7 @@ current-context: bad
       tls: { cert: read(pki!.serverCert), key: read(pki!.serverKey) },
     });
     loadCluster(api);
-    const cfg = kubeconfig(api.url, pki!.caFile);
+    const cfg = kubeconfig(api.url, pki!.caCert);
     const server = await startTestServer({
       plugins: [kubernetesPlugin({ reflector: FAST, localAddresses: () => [] })],
       corefile: ([p]) => `.:${p} {\n kubernetes cluster.local {\n kubeconfig ${cfg} good\n }\n}`,
@@ -167,7 +179,7 @@ describe.skipIf(!HAVE_OPENSSL)('in-cluster service account', () => {
   it('reads the host and port from the environment and the token and CA from the service account directory', async () => {
     const sa = mkdtempSync(join(dir, 'sa-'));
     writeFileSync(join(sa, 'token'), 'sa-token');
-    writeFileSync(join(sa, 'ca.crt'), read(pki!.caFile));
+    writeFileSync(join(sa, 'ca.crt'), read(pki!.caCert));
     writeFileSync(join(sa, 'namespace'), 'kube-system');
     const api = await FakeKubeApi.start({
       token: 'sa-token',

@@ -9,9 +9,9 @@ import hosts from '@tsdns/plugin-hosts';
 import log from '@tsdns/plugin-log';
 import metadata from '@tsdns/plugin-metadata';
 import transfer from '@tsdns/plugin-transfer';
-import { hasTool, kdigTransfer, type FakeKubeApi } from '@tsdns/testing';
+import { eventually, hasTool, kdigTransfer, type FakeKubeApi } from '@tsdns/testing';
 import { endpointSlice, loadCluster, namespace, pod, service } from './test-support/cluster.js';
-import { eventually, startCluster, type ClusterServer } from './test-support/harness.js';
+import { startCluster, type ClusterServer } from './test-support/harness.js';
 
 let c: ClusterServer | undefined;
 afterEach(async () => {

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { metricFamily, type Counter, type Histogram } from '@tsdns/core';
 import ready from '@tsdns/plugin-ready';
 import { endpointSlice, loadCluster, namespace, service } from './test-support/cluster.js';
-import { eventually, startCluster, type ClusterServer } from './test-support/harness.js';
+import { eventually } from '@tsdns/testing';
+import { startCluster, type ClusterServer } from './test-support/harness.js';
 
 let c: ClusterServer | undefined;
 afterEach(async () => {
@@ -234,7 +235,7 @@ describe('410 Gone and broken watches', () => {
     );
     await eventually(
       async () => expect(await addresses('recovered.default.svc.cluster.local.')).toEqual(['10.96.6.6']),
-      10_000,
+      { timeout: 10_000 },
     );
     // Back-off: the failures are spread out (about 50+100+200 ms per reflector), not a burst.
     const failed = c.api.requests.filter((r) => r.status === 503);

@@ -1,4 +1,4 @@
-/** Shared pieces of the integration tests: records as text, waiting, a started cluster server. */
+/** Shared pieces of the integration tests: records as text, a started cluster server. */
 import {
   getRcode,
   rcodeToString,
@@ -34,20 +34,6 @@ export function view(m: Message): Answer {
     aa: (m.flags & 0x0400) !== 0,
     msg: m,
   };
-}
-
-/** Retries `check` until it passes or `ms` elapse (watch events arrive asynchronously). */
-export async function eventually(check: () => Promise<void> | void, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 }
 
 /** Fast reflector settings for tests: short back-off. */
