@@ -14,7 +14,14 @@ import {
   getRcode,
   type Message,
 } from '@tsdns/core';
-import { freePorts, hasTool, kdigTransfer as xfr, startTestServer, type TestServer } from '@tsdns/testing';
+import {
+  eventually,
+  freePorts,
+  hasTool,
+  kdigTransfer as xfr,
+  startTestServer,
+  type TestServer,
+} from '@tsdns/testing';
 import auto from './index.js';
 
 const base = mkdtempSync(join(tmpdir(), 'tsdns-auto-'));
@@ -84,19 +91,6 @@ async function www(s: TestServer, name: string): Promise<string | number> {
   if (first?.type === 'TXT') return 'next';
   expect(r.flags & Flag.AA).toBe(Flag.AA);
   return (first as { data: string }).data;
-}
-
-async function eventually(check: () => Promise<void> | void, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
 }
 
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));

@@ -9,11 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Flag, Rcode, getRcode } from '@tsdns/core';
-import { freePorts, hasTool, kdigTransfer, startTestServer, type TestServer } from '@tsdns/testing';
+import {
+  eventually,
+  freePorts,
+  hasTool,
+  kdigTransfer,
+  startKnot,
+  startTestServer,
+  type Knot,
+  type TestServer,
+} from '@tsdns/testing';
 import { secondaryPlugin } from './index.js';
 import { zoneFileName } from './persist.js';
 import { DEFAULT_TIMING } from './refresh.js';
-import { startKnotPrimary, type KnotPrimary } from './test-support/knot.js';
 
 const haveTools = hasTool('knotd') && hasTool('knotc') && hasTool('kdig');
 const ZONE = 'example.org.';
@@ -33,19 +41,6 @@ function zoneText(serial: number, address: string, extra = ''): string {
   return `$ORIGIN ${ZONE}\n$TTL 60\n@ SOA ns h ${serial} 2 1 5 60\n@ NS ns\nns A 192.0.2.1\nwww A ${address}\n${extra}`;
 }
 
-async function eventually(check: () => Promise<void> | void, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
-
 async function www(s: TestServer): Promise<string | number> {
   const r = await s.query(`www.${ZONE}`, 'A');
   if (getRcode(r) !== Rcode.NOERROR) return getRcode(r);
@@ -56,13 +51,18 @@ async function www(s: TestServer): Promise<string | number> {
 describe.skipIf(!haveTools)('secondary of Knot DNS', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsdns-secondary-knot-'));
   const persist = join(dir, 'kept');
-  let knot: KnotPrimary | undefined;
+  let knot: Knot | undefined;
   let tsdns: TestServer | undefined;
   let corefile = '';
 
   beforeAll(async () => {
     const [knotPort, tsdnsPort, deadPort] = await freePorts(3);
-    knot = await startKnotPrimary(join(dir, 'knot'), ZONE, zoneText(1, '192.0.2.1'), knotPort, tsdnsPort);
+    // A journal, so that Knot answers IXFR; every change is NOTIFYed to tsdns.
+    knot = await startKnot({
+      port: knotPort,
+      journal: true,
+      zones: [{ origin: ZONE, text: zoneText(1, '192.0.2.1'), notify: [{ port: tsdnsPort }] }],
+    });
     corefile = [
       `${ZONE}:${tsdnsPort} {`,
       '  secondary {',
@@ -90,7 +90,7 @@ describe.skipIf(!haveTools)('secondary of Knot DNS', () => {
 
   it("follows Knot's NOTIFY after a change with an IXFR", async () => {
     const s = tsdns as TestServer;
-    await (knot as KnotPrimary).update(zoneText(2, '192.0.2.2', 'mail A 192.0.2.25\n'));
+    await (knot as Knot).reload(ZONE, zoneText(2, '192.0.2.2', 'mail A 192.0.2.25\n'));
     await eventually(async () => expect(await www(s)).toBe('192.0.2.2'));
     expect(s.logs.some((l) => l.includes(`Notify from 127.0.0.1 for ${ZONE}: checking transfer`))).toBe(true);
     expect(
@@ -136,7 +136,7 @@ describe.skipIf(!haveTools)('secondary of Knot DNS', () => {
     tsdns = s;
     expect(await www(s)).toBe('192.0.2.2');
     expect(s.logs.some((l) => l.includes(`Loaded zone \`${ZONE}' with serial 2 from ${kept}`))).toBe(true);
-    await eventually(async () => expect(await www(s)).toBe(Rcode.SERVFAIL), 8000);
+    await eventually(async () => expect(await www(s)).toBe(Rcode.SERVFAIL), { timeout: 8000 });
     expect(s.logs).toContain(`[ERROR] plugin/secondary: Zone ${ZONE} is expired`);
   }, 15_000);
 });

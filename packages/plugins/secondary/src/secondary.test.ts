@@ -12,7 +12,14 @@ import {
   type Handler,
   type Readiness,
 } from '@tsdns/core';
-import { freePorts, hasTool, kdigTransfer, startTestServer, type TestServer } from '@tsdns/testing';
+import {
+  eventually,
+  freePorts,
+  hasTool,
+  kdigTransfer,
+  startTestServer,
+  type TestServer,
+} from '@tsdns/testing';
 import { secondaryPlugin } from './index.js';
 import { DEFAULT_TIMING } from './refresh.js';
 import { zoneFileName } from './persist.js';
@@ -67,19 +74,6 @@ async function www(s: TestServer): Promise<string | number> {
   if (getRcode(r) !== Rcode.NOERROR) return getRcode(r);
   expect(r.flags & Flag.AA).toBe(Flag.AA);
   return (r.answers[0] as { data: string }).data;
-}
-
-async function eventually(check: () => Promise<void> | void, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
 }
 
 /** The handlers of the newest chain that report readiness, found as the ready plugin finds them. */
@@ -166,7 +160,7 @@ describe('secondary', () => {
       { attempts: 2, timeoutMs: 500 },
     );
     expect(result.ok).toBe(true);
-    await eventually(async () => expect(await www(s)).toBe('192.0.2.20'), 2000);
+    await eventually(async () => expect(await www(s)).toBe('192.0.2.20'), { timeout: 2000 });
     expect(s.logs).toContain(`[INFO] plugin/secondary: Notify from 127.0.0.1 for ${ZONE}: checking transfer`);
   });
 
@@ -194,11 +188,11 @@ describe('secondary', () => {
     p.mode = 'silent';
     await new Promise((r) => setTimeout(r, 1200));
     expect(await www(s)).toBe('192.0.2.10');
-    await eventually(async () => expect(await www(s)).toBe(Rcode.SERVFAIL), 3000);
+    await eventually(async () => expect(await www(s)).toBe(Rcode.SERVFAIL), { timeout: 3000 });
     expect(s.logs).toContain(`[ERROR] plugin/secondary: Zone ${ZONE} is expired`);
     expect(readiness(s)).toBe(false);
     p.mode = 'serve';
-    await eventually(async () => expect(await www(s)).toBe('192.0.2.10'), 3000);
+    await eventually(async () => expect(await www(s)).toBe('192.0.2.10'), { timeout: 3000 });
   });
 
   it('keeps the zone it has when a primary sends a transfer that is no valid zone', async () => {
@@ -206,7 +200,9 @@ describe('secondary', () => {
     const s = await start(`transfer from 127.0.0.1:${p.port}`);
     await eventually(async () => expect(await www(s)).toBe('192.0.2.10'));
     p.mode = 'garbage';
-    await eventually(() => expect(s.logs.some((l) => l.includes('CNAME and other data'))).toBe(true), 4000);
+    await eventually(() => expect(s.logs.some((l) => l.includes('CNAME and other data'))).toBe(true), {
+      timeout: 4000,
+    });
     expect(await www(s)).toBe('192.0.2.10');
   });
 
@@ -266,6 +262,6 @@ describe('secondary persist', () => {
     expect(again.logs.some((l) => l.includes('expired while the server was down'))).toBe(true);
     // The primary confirms the serial held: served again without a transfer.
     p.mode = 'serve';
-    await eventually(async () => expect(await www(again)).toBe('192.0.2.30'), 3000);
+    await eventually(async () => expect(await www(again)).toBe('192.0.2.30'), { timeout: 3000 });
   });
 });
