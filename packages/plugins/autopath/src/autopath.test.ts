@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Rcode, Request, getRcode, type Message } from '@tsdns/core';
-import { buildQuery } from '@tsdns/testing';
+import { CaptureWriter, buildQuery } from '@tsdns/testing';
 import { AutoPath } from './autopath.js';
 import { autopathSuccess } from './metrics.js';
-import { CaptureWriter, TableChain } from './test-support/chain.js';
+import { TableChain } from './test-support/chain.js';
+
+/** The pod the queries come from. */
+const POD_IP = '10.244.1.7';
+const podWriter = (): CaptureWriter => new CaptureWriter({ remoteAddress: POD_IP });
 
 /** A pod's search path in namespace default of cluster.local, then the node's domain. */
 const SEARCH = ['default.svc.cluster.local.', 'svc.cluster.local.', 'cluster.local.', 'example.net.', ''];
@@ -27,7 +31,7 @@ async function ask(
   type = 'A',
   server = 'dns://:53',
 ): Promise<{ rcode: number; w: CaptureWriter }> {
-  const w = new CaptureWriter();
+  const w = podWriter();
   const req = new Request(buildQuery(name, type, { id: 777 }), w);
   req.server = server;
   const rcode = await ap.serveDNS(req, w);
@@ -137,7 +141,7 @@ describe('AutoPath', () => {
     const chain = new TableChain(TABLE);
     chain.async = true;
     const ap = autopath(chain);
-    const w = new CaptureWriter();
+    const w = podWriter();
     const result = ap.serveDNS(
       new Request(buildQuery('www.example.com.default.svc.cluster.local.', 'A'), w),
       w,
@@ -150,7 +154,7 @@ describe('AutoPath', () => {
 
   it('stays synchronous when the chain is synchronous', () => {
     const chain = new TableChain(TABLE);
-    const w = new CaptureWriter();
+    const w = podWriter();
     const rcode = autopath(chain).serveDNS(
       new Request(buildQuery('app.default.svc.cluster.local.', 'A'), w),
       w,
@@ -190,7 +194,7 @@ describe('AutoPath', () => {
     };
     const { w } = await ask(ap, 'db.other.svc.cluster.local.');
     // First step answers: the client's namespace is "other".
-    expect(seen).toEqual(['10.244.1.7']);
+    expect(seen).toEqual([POD_IP]);
     expect(chain.asked).toEqual(['db.other.svc.cluster.local.']);
     expect(answers(w.written[0])).toEqual([['db.other.svc.cluster.local.', 'A', 30, '10.96.0.20']]);
     const second = await ask(ap, 'www.example.com.other.svc.cluster.local.');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rcode, getRcode, type Message } from '@tsdns/core';
 import file from '@tsdns/plugin-file';
 import { kubernetesPlugin } from '@tsdns/plugin-kubernetes';
-import { FakeKubeApi, startTestServer, type TestServer } from '@tsdns/testing';
+import { FakeKubeApi, startTestServer, waitFor, type TestServer } from '@tsdns/testing';
 import autopath from './index.js';
 
 const TOKEN = 'autopath-token';
@@ -110,12 +110,10 @@ describe('autopath @kubernetes', () => {
 
   it('does nothing for a client that is not a pod (anymore)', async () => {
     api.delete({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'default', name: 'client' } });
-    const deadline = Date.now() + 10_000;
-    while (
-      getRcode(await server.query('www.example.com.default.svc.cluster.local.', 'A')) !== Rcode.NXDOMAIN
-    ) {
-      if (Date.now() > deadline) throw new Error('the deleted pod is still searched for');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(
+      async () =>
+        getRcode(await server.query('www.example.com.default.svc.cluster.local.', 'A')) === Rcode.NXDOMAIN,
+      { timeout: 10_000, interval: 50, what: 'the deleted pod to be no longer searched for' },
+    );
   });
 });

@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Dispenser,
-  Request,
-  tokenize,
-  type Handler,
-  type MetadataProvider,
-  type ResponseWriter,
-} from '@tsdns/core';
+import { Dispenser, Request, tokenize, type Handler, type MetadataProvider } from '@tsdns/core';
+import { CaptureWriter } from '@tsdns/testing';
 import { MetadataCollector } from './metadata.js';
 import { parseMetadata } from './setup.js';
 
-const writer: ResponseWriter = {
-  transport: 'udp',
-  remoteAddress: '192.0.2.9',
-  remotePort: 4000,
-  localAddress: '127.0.0.1',
-  localPort: 53,
-  write: () => 0,
-};
+const writer = new CaptureWriter();
 
 function request(name: string): Request {
   return new Request(

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePorts, startTestServer, type TestServer } from '@tsdns/testing';
+import { freePorts, startTestServer, waitFor, type TestServer } from '@tsdns/testing';
 import reload, { reloadFailed, reloadVersionInfo } from './index.js';
 import { corefileDigest } from './digest.js';
 import { answerPlugin } from './test-support/plugins.js';
@@ -27,15 +27,6 @@ async function txt(s: TestServer): Promise<string> {
   const rr = reply.answers[0];
   if (rr?.type !== 'TXT') throw new Error('no TXT answer');
   return rr.data.map((b) => decoder.decode(b)).join('');
-}
-
-/** Polls until `fn` holds, for at most `ms`. */
-async function eventually(fn: () => Promise<boolean> | boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await sleep(100);
-  }
 }
 
 /** Starts a server from a Corefile on disk that checks itself every 2s, without jitter. */
@@ -66,7 +57,7 @@ describe('reload watching the Corefile on disk', () => {
     expect(await txt(s)).toBe('one');
 
     writeFileSync(path, block(port, 'two'));
-    await eventually(async () => (await txt(s)) === 'two', 5000);
+    await waitFor(async () => (await txt(s)) === 'two', { timeout: 5000, interval: 100 });
     const second = corefileDigest({ text: block(port, 'two'), filename: path });
     expect(s.instance.generation).toBe(1);
     expect(s.logs).toContain('[INFO] Reloading complete');
@@ -76,7 +67,7 @@ describe('reload watching the Corefile on disk', () => {
 
     // the new instance watches too
     writeFileSync(path, block(port, 'three'));
-    await eventually(async () => (await txt(s)) === 'three', 5000);
+    await waitFor(async () => (await txt(s)) === 'three', { timeout: 5000, interval: 100 });
     expect(s.instance.generation).toBe(2);
   }, 20_000);
 
@@ -97,7 +88,7 @@ describe('reload watching the Corefile on disk', () => {
 
     // a plugin rejects it (setup error)
     writeFileSync(path, block(port, 'bad extra'));
-    await eventually(() => reloadFailed.value === failures + 1, 5000);
+    await waitFor(() => reloadFailed.value === failures + 1, { timeout: 5000, interval: 100 });
     expect(await txt(s)).toBe('good');
     expect(s.instance.generation).toBe(0);
     expect(
@@ -113,21 +104,21 @@ describe('reload watching the Corefile on disk', () => {
 
     // one that does not even parse
     writeFileSync(path, `example.org:${port} {\n  reload 2s 0s\n  answer worse\n`);
-    await eventually(() => reloadFailed.value === failures + 2, 5000);
+    await waitFor(() => reloadFailed.value === failures + 2, { timeout: 5000, interval: 100 });
     expect(await txt(s)).toBe('good');
     await sleep(2500);
     expect(reloadFailed.value).toBe(failures + 2);
 
     // fixed: reloaded
     writeFileSync(path, block(port, 'fixed'));
-    await eventually(async () => (await txt(s)) === 'fixed', 5000);
+    await waitFor(async () => (await txt(s)) === 'fixed', { timeout: 5000, interval: 100 });
     expect(reloadFailed.value).toBe(failures + 2);
   }, 30_000);
 
   it('stops watching when a reload removes it', async () => {
     const { s, path, port } = await startFromFile((p) => block(p, 'a'));
     writeFileSync(path, `example.org:${port} {\n  answer b\n}\n`);
-    await eventually(async () => (await txt(s)) === 'b', 5000);
+    await waitFor(async () => (await txt(s)) === 'b', { timeout: 5000, interval: 100 });
     writeFileSync(path, `example.org:${port} {\n  answer c\n}\n`);
     await sleep(2600);
     expect(await txt(s)).toBe('b');

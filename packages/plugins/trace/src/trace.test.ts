@@ -4,17 +4,11 @@ import {
   BasicTracerProvider,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { Rcode, Request, nextOrFailure, type Handler, type ResponseWriter } from '@tsdns/core';
+import { Rcode, Request, nextOrFailure, type Handler } from '@tsdns/core';
+import { CaptureWriter } from '@tsdns/testing';
 import { EveryN, ROOT_SPAN_NAME, Trace } from './trace.js';
 
-const writer: ResponseWriter = {
-  write() {},
-  transport: 'udp',
-  remoteAddress: '127.0.0.1',
-  remotePort: 5353,
-  localAddress: '127.0.0.1',
-  localPort: 53,
-};
+const writer = new CaptureWriter();
 
 function query(): Request {
   return new Request(

@@ -9,19 +9,6 @@ import {
   type ResponseWriter,
 } from '@tsdns/core';
 
-/** Captures what a handler writes, as a client would receive it. */
-export class CaptureWriter implements ResponseWriter {
-  readonly transport = 'udp';
-  readonly remotePort = 5300;
-  readonly localAddress = '127.0.0.1';
-  readonly localPort = 53;
-  readonly written: Message[] = [];
-  constructor(readonly remoteAddress = '10.244.1.7') {}
-  write(msg: Message): void {
-    this.written.push(msg);
-  }
-}
-
 /**
  * The rest of a chain as a table of names: a name with addresses gets A records, a name in
  * `empty` gets NODATA, `failing` names get SERVFAIL (nothing written), every other name

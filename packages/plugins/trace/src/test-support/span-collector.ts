@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor as waitUntil } from '@tsdns/testing';
 
 export interface CollectedSpan {
   readonly format: 'zipkin' | 'otlp';
@@ -143,13 +144,13 @@ export class SpanCollector {
 
   /** Resolves once `n` spans named `name` have arrived (rejects after `timeoutMs`). */
   async waitFor(name: string, n: number, timeoutMs = 5000): Promise<CollectedSpan[]> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.spans.filter((s) => s.name === name);
-      if (found.length >= n) return found;
-      if (Date.now() > end) throw new Error(`collector has ${found.length} of ${n} "${name}" spans`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const named = (): CollectedSpan[] => this.spans.filter((s) => s.name === name);
+    await waitUntil(() => named().length >= n, {
+      timeout: timeoutMs,
+      what: `${n} "${name}" spans`,
+      detail: () => `the collector has ${named().length}`,
+    });
+    return named();
   }
 
   /** The spans of one trace. */
