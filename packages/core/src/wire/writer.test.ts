@@ -76,6 +76,17 @@ describe('Writer name compression', () => {
     expect([...bytes.subarray(starts[2], starts[2] + 4)]).toEqual([2, 0x63, 0x5c, 0xc0]);
   });
 
+  it('counts the suffix a pointer stands for in the 255-octet limit, escapes as one octet', () => {
+    const suffix = `${'a'.repeat(63)}.${'a'.repeat(63)}.${'a'.repeat(63)}.`; // 193 octets
+    const w = new Writer();
+    // 62 + 1 octets of label, then a pointer to 193 octets: 256
+    expect(() => writeNames(w, [suffix, `${'b'.repeat(62)}.${suffix}`])).toThrow(/longer than 255/);
+    // 61 escaped octets (244 characters) + 1, then the pointer: 255, within the limit
+    const escaped = `${'\\065'.repeat(61)}.${suffix}`;
+    const { bytes, starts } = writeNames(w, [suffix, escaped]);
+    expect(readBack(bytes, starts)).toEqual([suffix, `${'A'.repeat(61)}.${suffix}`]);
+  });
+
   it('gives the same bytes comparing names as strings and through its Map', () => {
     const linear = new Writer();
     const mapped = new Writer(undefined, 0);

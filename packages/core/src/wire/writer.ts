@@ -304,7 +304,14 @@ export class Writer {
     }
     if (cut > 0) this.labels(name, cut, false);
     if (target >= 0) {
-      if (this.pos - start + suffixWireLength(name, cut) > MAX_NAME_LENGTH) {
+      // The whole name's length: the labels just written plus the suffix pointed at. Its
+      // characters (plus the root octet) never undercount its octets, so it needs counting
+      // only near the limit.
+      const written = this.pos - start;
+      if (
+        written + name.length - cut + 1 > MAX_NAME_LENGTH &&
+        written + suffixWireLength(name, cut) > MAX_NAME_LENGTH
+      ) {
         throw new WireError(`name longer than 255 octets: ${name}`, start);
       }
       this.ensure(2);
