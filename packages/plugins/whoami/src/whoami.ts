@@ -1,4 +1,11 @@
-import { Flag, Rcode, type Handler, type Request, type ResourceRecord, type ResponseWriter } from '@tsdns/core';
+import {
+  Flag,
+  Rcode,
+  type Handler,
+  type Request,
+  type ResourceRecord,
+  type ResponseWriter,
+} from '@tsdns/core';
 
 /**
  * Answers every query with the client's own address, port and transport (CoreDNS's
@@ -31,8 +38,11 @@ export class Whoami implements Handler {
       data: { priority: 0, weight: 0, port: req.port, target: '.' },
     };
     // The reply may already hold our OPT record (when the query had EDNS); the records go
-    // before it, as in CoreDNS, whose writer appends OPT last.
-    reply.additionals.unshift(address, srv);
+    // before it, as in CoreDNS, whose writer appends OPT last. (A new array: unshift is
+    // a slow path in V8.)
+    const additionals: ResourceRecord[] = [address, srv];
+    for (const rr of reply.additionals) additionals.push(rr);
+    reply.additionals = additionals;
     w.write(reply);
     return Rcode.NOERROR;
   }
