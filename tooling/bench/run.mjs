@@ -2,7 +2,7 @@
 // tsdns benchmarks. Every figure is reported next to references measured in the same run:
 // a Node UDP echo server (the ceiling for Node here) and dns2 (the common JS alternative).
 //
-//   node tooling/bench/run.mjs [server] [codec] [zone] [etcd] [dnstap] [prometheus] [file] [file-load] [kubernetes] [--seconds N] [--rounds N]
+//   node tooling/bench/run.mjs [server] [codec] [zone] [etcd] [dnstap] [prometheus] [file] [file-load] [kubernetes] [cache] [forward] [--seconds N] [--rounds N]
 //
 // Needs a build first (`npx pnpm@12.4.2 build`) and dnsperf for the server scenario.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { freePort, hasDnsperf, runDnsperf, startProcess, stopProcess } from './dnsperf.mjs';
+import { cpuMicros, freePort, hasDnsperf, runDnsperf, startProcess, stopProcess } from './dnsperf.mjs';
 import { etcdScenario } from './etcd.mjs';
 import { dnstapScenario } from './dnstap.mjs';
 import { prometheusScenario } from './prometheus.mjs';
 import { fileScenario } from './file-serve.mjs';
 import { kubernetesScenario } from './kubernetes-qps.mjs';
+import { cacheScenario, forwardScenario } from './resolver.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -34,34 +35,76 @@ const scenarios = argv.length ? argv : ['codec', 'zone', 'server'];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
+/** Starts a contender on a free port; another port when that one turned out taken (TCP). */
+async function startOnFreePort(start) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { port, child: await start(port) };
+    } catch (e) {
+      if (attempt >= 5) throw e;
+    }
+  }
+}
+
+/** One dnsperf run after a warm-up; `cpu` is the server's CPU microseconds per answered query. */
 async function measure(label, start, queryFile) {
-  const port = await freePort();
-  const child = await start(port);
+  const { port, child } = await startOnFreePort(start);
   try {
     // a short warm-up lets V8 optimise the hot path before the measured run
     runDnsperf({ port, queryFile, seconds: 2 });
-    return runDnsperf({ port, queryFile, seconds });
+    const before = cpuMicros(child.pid);
+    const run = runDnsperf({ port, queryFile, seconds });
+    const after = cpuMicros(child.pid);
+    return { ...run, cpu: before === undefined || after === undefined ? NaN : (after - before) / run.completed };
   } finally {
     await stopProcess(child);
   }
 }
 
-/** Measures each contender `rounds` times, interleaved so drift affects all alike. */
-async function compare(title, contenders, queryFile) {
+/**
+ * Measures each contender `rounds` times, interleaved so drift affects all alike, and
+ * prints the medians. Returns label -> { qps, cpu } (cpu: the server's CPU microseconds per
+ * answered query, which moves much less than QPS when other programs share the machine).
+ */
+async function compareRuns(title, contenders, queryFile) {
   const results = new Map(contenders.map((c) => [c.label, []]));
   for (let r = 0; r < rounds; r++) {
     for (const c of contenders) results.get(c.label).push(await measure(c.label, c.start, queryFile));
   }
   console.log(`\n## ${title} (dnsperf, ${seconds}s x ${rounds} rounds, median QPS)`);
-  const qps = new Map();
+  const medians = new Map();
   for (const [label, runs] of results) {
     const q = median(runs.map((x) => x.qps));
+    const cpu = median(runs.map((x) => x.cpu));
     const lost = runs.reduce((a, x) => a + x.lost, 0);
     const lat = median(runs.map((x) => x.avgLatency)) * 1000;
-    qps.set(label, q);
-    console.log(`${label.padEnd(28)} ${fmt(q).padStart(10)} qps   avg latency ${lat.toFixed(3)} ms   lost ${lost}`);
+    medians.set(label, { qps: q, cpu });
+    console.log(
+      `${label.padEnd(28)} ${fmt(q).padStart(10)} qps   avg latency ${lat.toFixed(3)} ms   lost ${lost}` +
+        `   server CPU ${cpu.toFixed(2)} us/query`,
+    );
   }
-  return qps;
+  return medians;
+}
+
+/** compareRuns, returning label -> median QPS. */
+async function compare(title, contenders, queryFile) {
+  const medians = await compareRuns(title, contenders, queryFile);
+  return new Map([...medians].map(([label, m]) => [label, m.qps]));
+}
+
+/**
+ * A target ratio of `label` to the reference, by QPS (the figure the target is about) and
+ * by server CPU per query (the QPS ratio a CPU-bound pair would have: steadier here).
+ */
+function printRatio(medians, label, reference, what, target) {
+  const a = medians.get(label);
+  const b = medians.get(reference);
+  console.log(
+    `ratio ${what}: ${(a.qps / b.qps).toFixed(2)}x by QPS, ${(b.cpu / a.cpu).toFixed(2)}x by CPU per query` +
+      (target === undefined ? '' : ` (target >= ${target}x)`),
+  );
 }
 
 const node = process.execPath;
@@ -119,6 +162,16 @@ for (const s of scenarios) {
     if (!hasDnsperf() || !(await prometheusScenario({ compare, tsdns, queryFile, fmt, seconds, rounds }))) process.exitCode = 1;
     continue;
   }
+  if (s === 'cache') {
+    if (!hasDnsperf() || !(await cacheScenario({ compareRuns, printRatio, echo, tsdns, queryFile })))
+      process.exitCode = 1;
+    continue;
+  }
+  if (s === 'forward') {
+    const args = { compareRuns, printRatio, tsdns, queryFile, seconds, rounds };
+    if (!hasDnsperf() || !(await forwardScenario(args))) process.exitCode = 1;
+    continue;
+  }
   if (s !== 'server') {
     console.error(`unknown scenario ${s}`);
     process.exitCode = 2;
@@ -131,8 +184,7 @@ for (const s of scenarios) {
   }
   const qf = queryFile(['example.org A', 'www.example.org A', 'example.org AAAA']);
   const whoami = tsdns('tsdns whoami', (p) => `.:${p} {\n  bind 127.0.0.1\n  whoami\n}\n`);
-  const qps = await compare('whoami', [echo, dns2, whoami], qf);
-  const t = qps.get('tsdns whoami');
-  console.log(`ratio tsdns whoami / node echo: ${(t / qps.get('node udp echo')).toFixed(2)}x (target >= 0.85x)`);
-  console.log(`ratio tsdns whoami / dns2:      ${(t / qps.get('dns2 (one A record)')).toFixed(2)}x (target >= 1.8x)`);
+  const medians = await compareRuns('whoami', [echo, dns2, whoami], qf);
+  printRatio(medians, 'tsdns whoami', 'node udp echo', 'tsdns whoami / node echo', 0.85);
+  printRatio(medians, 'tsdns whoami', 'dns2 (one A record)', 'tsdns whoami / dns2', 1.8);
 }
