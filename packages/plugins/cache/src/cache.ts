@@ -10,6 +10,7 @@ import {
   type Message,
   type ResponseWriter,
 } from '@tsdns/core';
+import { performance } from 'node:perf_hooks';
 import { cacheKind, isCacheable } from './classify.js';
 import { CacheItem } from './item.js';
 import { CacheMetrics, type CacheSeries } from './metrics.js';
@@ -57,6 +58,7 @@ export class Cache implements Handler, ResponseStore {
     this.#positive = new BoundedStore(effectiveCapacity(config.success.capacity));
     this.#negative = new BoundedStore(effectiveCapacity(config.denial.capacity));
     this.#everyZone = config.zones.includes('.');
+    // performance from node:perf_hooks: the global of that name is a getter, run on every read
     this.#now = options.now ?? (() => performance.now());
     this.#wall = options.wallSeconds ?? (() => Date.now() / 1000);
     this.preferPositive = config.preferPositive;
