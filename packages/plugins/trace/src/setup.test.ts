@@ -49,19 +49,18 @@ describe('parseTrace', () => {
   it('takes every, service, client_server and the batching options', () => {
     expect(
       parse(
-        'trace tracinghost:9411 {\n every 10000\n service dnsproxy\n client_server\n' +
+        'trace tracinghost:9411 {\n every 10000\n service dnsproxy\n client_server false\n' +
           ' zipkin_max_backlog_size 50\n zipkin_max_batch_size 10\n zipkin_max_batch_interval 250ms\n}',
       ),
     ).toMatchObject({
       every: 10000,
       serviceName: 'dnsproxy',
-      clientServer: true,
+      clientServer: false,
       maxBacklog: 50,
       maxBatchSize: 10,
       batchIntervalMs: 250,
     });
     expect(parse('trace {\n client_server false\n}').clientServer).toBe(false);
-    expect(parse('trace {\n client_server T\n}').clientServer).toBe(true);
     expect(parse('trace {\n every 0\n}').every).toBe(0);
   });
 
@@ -82,6 +81,8 @@ describe('parseTrace', () => {
     ['trace {\n every x\n}', /every: invalid number "x"/],
     ['trace {\n service\n}', /Wrong argument count/],
     ['trace {\n client_server maybe\n}', /invalid boolean "maybe"/],
+    ['trace {\n client_server\n}', /:2 - Error during parsing: client_server is not supported yet/],
+    ['trace {\n client_server T\n}', /client_server is not supported yet/],
     ['trace {\n client_server a b\n}', /Wrong argument count/],
     ['trace {\n zipkin_max_batch_size 0\n}', /must be at least 1: 0/],
     ['trace {\n zipkin_max_batch_interval soon\n}', /time: invalid duration "soon"/],
