@@ -94,7 +94,9 @@ export function parseTrace(c: Dispenser): TraceConfig {
           // Shared client/server spans need trace context carried with the query, which no
           // transport here carries yet: refuse rather than accept an option with no effect.
           if (clientServer)
-            throw c.err('client_server is not supported yet: no transport of this server carries trace context');
+            throw c.err(
+              'client_server is not supported yet: no transport of this server carries trace context',
+            );
           break;
         }
         case 'zipkin_max_backlog_size':
