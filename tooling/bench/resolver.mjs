@@ -119,7 +119,9 @@ async function shapes(port) {
         const timer = new Promise((resolve) => setTimeout(resolve, 2000, undefined));
         reply = await Promise.race([got.then(([m]) => m), timer]);
       }
-      out.push(reply === undefined ? 'no answer' : `rcode ${reply[3] & 15} answers ${(reply[6] << 8) | reply[7]}`);
+      out.push(
+        reply === undefined ? 'no answer' : `rcode ${reply[3] & 15} answers ${(reply[6] << 8) | reply[7]}`,
+      );
     }
   } finally {
     s.close();
@@ -134,7 +136,9 @@ async function disagreements(contender, knotPort) {
   try {
     const mine = await shapes(port);
     const theirs = await shapes(knotPort);
-    return QUERIES.flatMap((q, i) => (mine[i] === theirs[i] ? [] : [`${q}: tsdns ${mine[i]}, knot ${theirs[i]}`]));
+    return QUERIES.flatMap((q, i) =>
+      mine[i] === theirs[i] ? [] : [`${q}: tsdns ${mine[i]}, knot ${theirs[i]}`],
+    );
   } finally {
     await stopProcess(child);
   }
@@ -206,7 +210,9 @@ export async function forwardScenario({ compareRuns, printRatio, tsdns, queryFil
         const child = await c.start(port);
         try {
           runDnsperf({ port, queryFile: qf, seconds: 2 });
-          lat.get(c.label).push(runDnsperf({ port, queryFile: qf, seconds, rate: LATENCY_RATE, latencies: true }));
+          lat
+            .get(c.label)
+            .push(runDnsperf({ port, queryFile: qf, seconds, rate: LATENCY_RATE, latencies: true }));
         } finally {
           await stopProcess(child);
         }
@@ -218,7 +224,9 @@ export async function forwardScenario({ compareRuns, printRatio, tsdns, queryFil
     for (const [label, runs] of lat) {
       const p = (k) => median(runs.map((x) => x.latency[k]));
       const lost = runs.reduce((a, x) => a + x.lost, 0);
-      console.log(`${label.padEnd(28)} p50 ${ms(p('p50'))}   p99 ${ms(p('p99'))}   max ${ms(p('max'))}   lost ${lost}`);
+      console.log(
+        `${label.padEnd(28)} p50 ${ms(p('p50'))}   p99 ${ms(p('p99'))}   max ${ms(p('max'))}   lost ${lost}`,
+      );
     }
     return true;
   } finally {
