@@ -73,8 +73,11 @@ export const buildInfo = defineGauge({
 /** The zone label of queries the server answers without a chain ("dropped" is no valid name). */
 export const DROPPED_ZONE = 'dropped';
 
-/** CoreDNS's monitored query types; every other type is counted as "other". */
-const MONITORED_TYPES: ReadonlySet<string> = new Set([
+/**
+ * CoreDNS's monitored query types, in its order; every other type is counted as "other".
+ * Exported so that plugins labelling by type (prometheus) use the same list.
+ */
+export const MONITORED_QTYPES: readonly string[] = [
   'A',
   'AAAA',
   'CNAME',
@@ -94,7 +97,8 @@ const MONITORED_TYPES: ReadonlySet<string> = new Set([
   'IXFR',
   'AXFR',
   'ANY',
-]);
+];
+const MONITORED_TYPES: ReadonlySet<string> = new Set(MONITORED_QTYPES);
 
 /** The `type` label of a query type mnemonic. */
 export function qtypeLabel(qtype: string): string {

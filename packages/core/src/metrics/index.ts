@@ -36,6 +36,7 @@ export {
   pluginEnabled,
   protoLabel,
   qtypeLabel,
+  MONITORED_QTYPES,
   reportQuery,
   serverLabel,
   type QueryReport,

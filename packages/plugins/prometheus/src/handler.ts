@@ -12,6 +12,7 @@ import {
   rcodeToString,
   wasWritten,
   type Counter,
+  MONITORED_QTYPES,
   type Handler,
   type Histogram,
   type Request,
@@ -19,31 +20,10 @@ import {
 } from '@tsdns/core';
 import { MetricsRecorder } from './recorder.js';
 
-/** CoreDNS's monitored query types; all others are counted as "other" (the last index). */
-const MONITORED = [
-  'A',
-  'AAAA',
-  'CNAME',
-  'DNSKEY',
-  'DS',
-  'MX',
-  'NSEC3',
-  'NSEC',
-  'NS',
-  'PTR',
-  'RRSIG',
-  'SOA',
-  'SRV',
-  'TXT',
-  'HTTPS',
-  'SVCB',
-  'IXFR',
-  'AXFR',
-  'ANY',
-];
-const TYPE_INDEX: ReadonlyMap<string, number> = new Map(MONITORED.map((t, i) => [t, i]));
-const TYPE_LABELS: readonly string[] = [...MONITORED, 'other'];
-const OTHER = MONITORED.length;
+// Type labels by index, so a query's series is found without building a label string.
+const TYPE_INDEX: ReadonlyMap<string, number> = new Map(MONITORED_QTYPES.map((t, i) => [t, i]));
+const TYPE_LABELS: readonly string[] = [...MONITORED_QTYPES, 'other'];
+const OTHER = MONITORED_QTYPES.length;
 
 /** The series of one transport ("udp" or "tcp") under one server and zone. */
 class ProtoSeries {
