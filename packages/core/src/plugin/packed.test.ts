@@ -49,8 +49,9 @@ function ttlOf(rr: ResourceRecord): number | undefined {
   return rr.type === 'OPT' ? undefined : rr.ttl;
 }
 
-function atTtl(records: readonly ResourceRecord[], ttl: number): ResourceRecord[] {
-  return records.map((rr) => ({ ...rr, ttl }));
+/** The records with every TTL set to `ttl`, or as they are without one. */
+function atTtl(records: readonly ResourceRecord[], ttl: number | undefined): ResourceRecord[] {
+  return ttl === undefined ? [...records] : records.map((rr) => ({ ...rr, ttl }));
 }
 
 /** What the server's writer sends for the answer a cache would build as a Message. */
@@ -59,7 +60,7 @@ function viaMessage(
   q: Message,
   shape: QueryShape,
   flags: number,
-  ttl: number,
+  ttl: number | undefined,
 ): Uint8Array {
   const w = new CaptureWriter(shape.transport);
   w.req = new Request(q, w);
@@ -74,7 +75,13 @@ function viaMessage(
   return w.sent[0];
 }
 
-function viaBytes(packed: PackedResponse, q: Message, shape: QueryShape, flags: number, ttl: number) {
+function viaBytes(
+  packed: PackedResponse,
+  q: Message,
+  shape: QueryShape,
+  flags: number,
+  ttl: number | undefined,
+) {
   const w = new CaptureWriter(shape.transport);
   const req = new Request(q, w);
   w.req = req;
@@ -116,7 +123,8 @@ describe('PackedResponse', () => {
         arbResponse,
         arbShape,
         fc.integer({ min: 0, max: 0xffff }),
-        fc.integer({ min: 0, max: 0x7fffffff }),
+        // undefined: the records keep their own TTLs (a zone's answers)
+        fc.option(fc.integer({ min: 0, max: 0x7fffffff }), { nil: undefined }),
         (response, shape, flags, ttl) => {
           const packed = PackedResponse.pack(response)!;
           const q = query(response, shape);
@@ -158,6 +166,26 @@ describe('PackedResponse', () => {
     expect(second.id).toBe(1);
     expect(second.answers.map(ttlOf)).toEqual([16, 16]);
     expect(second.additionals).toEqual([]);
+  });
+
+  it("keeps each record's own TTL when no TTL is given, and sets them all when one is", () => {
+    const mixed: Message = {
+      ...example,
+      answers: [
+        { ...example.answers[0], ttl: 300 },
+        { ...example.answers[1], ttl: 45 },
+      ],
+      authorities: [{ name: 'example.org.', type: 'NS', class: 'IN', ttl: 86400, data: 'ns.example.org.' }],
+    };
+    const packed = PackedResponse.pack(mixed)!;
+    const shape: QueryShape = { id: 9, qflags: 0, edns: undefined, transport: 'udp' };
+    const kept = decodeMessage(viaBytes(packed, query(mixed, shape), shape, Flag.QR, undefined).bytes!);
+    expect([...kept.answers, ...kept.authorities].map(ttlOf)).toEqual([300, 45, 86400]);
+    const set = decodeMessage(viaBytes(packed, query(mixed, shape), shape, Flag.QR, 7).bytes!);
+    expect([...set.answers, ...set.authorities].map(ttlOf)).toEqual([7, 7, 7]);
+    // setting TTLs on one copy leaves the packed form as it was
+    const again = decodeMessage(viaBytes(packed, query(mixed, shape), shape, Flag.QR, undefined).bytes!);
+    expect([...again.answers, ...again.authorities].map(ttlOf)).toEqual([300, 45, 86400]);
   });
 
   it('leaves a question in another letter case, or an answer to truncate, to the Message path', () => {

@@ -18,10 +18,11 @@ const MAX_PACKED_ANSWER = 65507;
 
 /**
  * A response kept in wire form, to answer later queries for the same question without
- * building and encoding a Message each time (a cache's hit path). It is encoded once,
- * without an OPT record. Each answer is a copy with the query's ID, the header flags the
- * caller chooses, every record's TTL set to one value (as a cache serves them) and, when
- * the query had EDNS, the OPT record the server's writer would add. The copy is what
+ * building and encoding a Message each time (a cache's hits, an authoritative zone's
+ * repeated questions). It is encoded once, without an OPT record. Each answer is a copy
+ * with the query's ID, the header flags the caller chooses, the records' TTLs either all
+ * set to one value (as a cache serves them) or as packed (as a zone serves them) and,
+ * when the query had EDNS, the OPT record the server's writer would add. The copy is what
  * `ResponseWriter.writeBytes` takes.
  *
  * `bytesFor` gives exactly the bytes the server's writer would send for the same Message,
@@ -34,13 +35,14 @@ const MAX_PACKED_ANSWER = 65507;
 export class PackedResponse {
   readonly #bytes: Uint8Array;
   readonly #questionName: string;
-  /** Offsets of the records' TTL fields. */
-  readonly #ttlAt: Uint32Array;
+  readonly #records: number;
+  /** Offsets of the records' TTL fields, found when a TTL is first set. */
+  #ttlAt: Uint32Array | undefined = undefined;
 
-  private constructor(bytes: Uint8Array, questionName: string, ttlAt: Uint32Array) {
+  private constructor(bytes: Uint8Array, questionName: string, records: number) {
     this.#bytes = bytes;
     this.#questionName = questionName;
-    this.#ttlAt = ttlAt;
+    this.#records = records;
   }
 
   /**
@@ -61,7 +63,7 @@ export class PackedResponse {
     // An exact copy, so that a long-lived entry does not keep a pooled slab alive.
     const bytes = new Uint8Array(encoded);
     const records = msg.answers.length + msg.authorities.length + msg.additionals.length;
-    return new PackedResponse(bytes, msg.questions[0].name, ttlOffsets(bytes, records));
+    return new PackedResponse(bytes, msg.questions[0].name, records);
   }
 
   /** Length in octets without an OPT record. */
@@ -71,10 +73,10 @@ export class PackedResponse {
 
   /**
    * The answer to `req` with header flags `flags` (QR, opcode, AA... and the low 4 rcode
-   * bits) and every record's TTL `ttl`, or undefined when the caller must write a Message
-   * (see the class comment).
+   * bits) and every record's TTL `ttl`, or each record's own TTL when `ttl` is undefined;
+   * undefined when the caller must write a Message (see the class comment).
    */
-  bytesFor(req: Request, flags: number, ttl: number): Uint8Array | undefined {
+  bytesFor(req: Request, flags: number, ttl?: number): Uint8Array | undefined {
     if (req.qname !== this.#questionName) return undefined;
     const packed = this.#bytes;
     const edns = req.edns !== undefined;
@@ -88,13 +90,15 @@ export class PackedResponse {
     out[1] = id;
     out[2] = flags >>> 8;
     out[3] = flags;
-    const ttlAt = this.#ttlAt;
-    for (let i = 0; i < ttlAt.length; i++) {
-      const at = ttlAt[i];
-      out[at] = ttl >>> 24;
-      out[at + 1] = ttl >>> 16;
-      out[at + 2] = ttl >>> 8;
-      out[at + 3] = ttl;
+    if (ttl !== undefined) {
+      const ttlAt = (this.#ttlAt ??= ttlOffsets(packed, this.#records));
+      for (let i = 0; i < ttlAt.length; i++) {
+        const at = ttlAt[i];
+        out[at] = ttl >>> 24;
+        out[at + 1] = ttl >>> 16;
+        out[at + 2] = ttl >>> 8;
+        out[at + 3] = ttl;
+      }
     }
     if (edns) {
       const at = packed.length;
