@@ -26,7 +26,7 @@ export {
   type MetadataFunc,
 } from './request.js';
 export { isMetadataProvider, type MetadataProvider } from './metadata.js';
-export { NonWriter, Recorder, WrappingWriter } from './recorder.js';
+export { NonWriter, Recorder, WrappingWriter, wireRcode } from './recorder.js';
 export { PackedResponse } from './packed.js';
 export { ResponseClass, ResponseType, classifyResponse, rrsigValidAt, typifyResponse } from './response.js';
 export { matchZone } from './zones.js';

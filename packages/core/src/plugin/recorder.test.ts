@@ -5,6 +5,8 @@ import { Rcode } from '../wire/constants.js';
 import { createOpt } from '../wire/edns.js';
 import { setRcode } from '../wire/header.js';
 import type { Message } from '../wire/types.js';
+import { decodeMessage } from '../wire/decode.js';
+import { encodeMessage } from '../wire/encode.js';
 
 function sink(): ResponseWriter & { got: Message[] } {
   const got: Message[] = [];
@@ -106,5 +108,65 @@ describe('WrappingWriter', () => {
     expect(new Upper(sink()).whenWritable()).toBe(true);
     const draining = { ...sink(), whenWritable: () => Promise.resolve(false) };
     expect(await new Upper(draining).whenWritable()).toBe(false);
+  });
+});
+
+describe('the bytes path through wrapping writers', () => {
+  /** A writer that takes bytes, as the server's do. */
+  function bytesSink(): ResponseWriter & { got: Message[]; bytes: Uint8Array[] } {
+    const w = sink();
+    const bytes: Uint8Array[] = [];
+    return Object.assign(w, {
+      bytes,
+      writeBytes(b: Uint8Array) {
+        bytes.push(b);
+        return b.length;
+      },
+    });
+  }
+  class Watching extends WrappingWriter {
+    constructor(inner: ResponseWriter) {
+      super(inner, inner.transport, true);
+    }
+    write(msg: Message): number | void {
+      return this.inner.write(msg);
+    }
+  }
+  class Changing extends WrappingWriter {
+    write(msg: Message): number | void {
+      return this.inner.write(msg);
+    }
+  }
+
+  it('is offered only by writers that opt in, and only when the wrapped writer has it', () => {
+    expect(new Watching(bytesSink()).writeBytes).toBeDefined();
+    expect(new Watching(sink()).writeBytes).toBeUndefined();
+    expect(new Changing(bytesSink()).writeBytes).toBeUndefined();
+    expect(new NonWriter(bytesSink()).writeBytes).toBeUndefined();
+    // one writer in the line without it closes the path for everything above
+    expect(new Watching(new Changing(bytesSink())).writeBytes).toBeUndefined();
+    expect(new Watching(new Watching(bytesSink())).writeBytes).toBeDefined();
+  });
+
+  it('hands the bytes on unchanged', () => {
+    const w = bytesSink();
+    const bytes = encodeMessage(answer(Rcode.NOERROR));
+    expect(new Watching(new Watching(w)).writeBytes!(bytes)).toBe(bytes.length);
+    expect(w.bytes).toEqual([bytes]);
+    expect(w.got).toEqual([]);
+  });
+
+  it('lets a Recorder report on bytes: rcode from the header, length, and the message on demand', () => {
+    const w = bytesSink();
+    const rec = new Recorder(w);
+    const msg = answer(Rcode.NXDOMAIN);
+    msg.questions.push({ name: 'example.org.', type: 'A', class: 'IN' });
+    const bytes = encodeMessage(msg);
+    expect(rec.writeBytes!(bytes)).toBe(bytes.length);
+    expect(w.bytes).toEqual([bytes]);
+    expect(rec.rcode).toBe(Rcode.NXDOMAIN);
+    expect(rec.len).toBe(bytes.length);
+    expect(rec.msg).toEqual(decodeMessage(bytes));
+    expect(rec.msg).toBe(rec.msg);
   });
 });

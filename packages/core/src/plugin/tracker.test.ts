@@ -112,3 +112,28 @@ describe('which plugin wrote the response (PluginTracker)', () => {
     expect(w.write(query())).toBe(42);
   });
 });
+
+describe('PluginWriter and bytes', () => {
+  class BytesSink extends SinkWriter {
+    writeBytes(_bytes: Uint8Array): number {
+      this.writtenBy.push(this.writer);
+      return 7;
+    }
+  }
+
+  it('passes bytes through and names the writer as for a Message', () => {
+    const sink = new BytesSink();
+    const req = new Request(query(), sink);
+    req.tracker = sink;
+    const w = trackedWriter(req, new PluginWriter(sink, 'cache', sink), 'loadbalance');
+    expect(w.writeBytes).toBeDefined();
+    expect(w.writeBytes!(new Uint8Array(12))).toBe(7);
+    expect(sink.writtenBy).toEqual(['loadbalance']);
+    expect(sink.writer).toBeUndefined();
+  });
+
+  it('does not offer bytes when the writer it wraps cannot take them', () => {
+    const sink = new SinkWriter();
+    expect(new PluginWriter(sink, 'x', sink).writeBytes).toBeUndefined();
+  });
+});

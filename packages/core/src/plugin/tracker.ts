@@ -1,6 +1,7 @@
 import type { Message } from '../wire/types.js';
 import type { Request } from './request.js';
-import type { ResponseWriter, Transport } from './writer.js';
+import type { ResponseWriter } from './writer.js';
+import { WrappingWriter } from './recorder.js';
 
 /**
  * Learns which plugin wrote a query's response (CoreDNS's plugin.PluginTracker), for the
@@ -20,28 +21,17 @@ export interface PluginTracker {
   writer: string | undefined;
 }
 
-/** The writer `nextOrFailure` gives a handler while a tracker is watching the query. */
-export class PluginWriter implements ResponseWriter {
+/**
+ * The writer `nextOrFailure` gives a handler while a tracker is watching the query. It
+ * passes bytes through as it passes Messages, so a tracked chain keeps the bytes path.
+ */
+export class PluginWriter extends WrappingWriter {
   constructor(
-    readonly inner: ResponseWriter,
+    inner: ResponseWriter,
     readonly plugin: string,
     readonly tracker: PluginTracker,
-  ) {}
-
-  get transport(): Transport {
-    return this.inner.transport;
-  }
-  get remoteAddress(): string {
-    return this.inner.remoteAddress;
-  }
-  get remotePort(): number {
-    return this.inner.remotePort;
-  }
-  get localAddress(): string {
-    return this.inner.localAddress;
-  }
-  get localPort(): number {
-    return this.inner.localPort;
+  ) {
+    super(inner, inner.transport, true);
   }
 
   write(msg: Message): number | void {
@@ -55,8 +45,15 @@ export class PluginWriter implements ResponseWriter {
     }
   }
 
-  whenWritable(): boolean | Promise<boolean> {
-    return this.inner.whenWritable?.() ?? true;
+  protected override forwardBytes(bytes: Uint8Array): number {
+    const tracker = this.tracker;
+    if (tracker.writer !== undefined) return this.inner.writeBytes!(bytes);
+    tracker.writer = this.plugin;
+    try {
+      return this.inner.writeBytes!(bytes);
+    } finally {
+      tracker.writer = undefined;
+    }
   }
 }
 

@@ -19,13 +19,16 @@ export interface ResponseWriter {
    * Sends a response that is already in wire form: the fast path for answers a plugin keeps
    * encoded, made with PackedResponse (a cache's hits). Plugins answer with `write`; this
    * is only for bytes that are exactly what `write` would send for the same Message: this
-   * query's ID and question, an OPT record exactly when the query had one, within the
-   * client's size. The writer checks none of that, and keeps the array (do not change it
-   * afterwards). Returns the number of bytes sent, 0 when a response was written already.
+   * query's ID and question, an OPT record exactly when the query had one (so never an
+   * extended rcode beyond the header's four bits), within the client's size. The writer
+   * checks none of that, and keeps the array (do not change it afterwards). Returns the
+   * number of bytes sent, 0 when a response was written already.
    *
-   * Optional: the server's writers have it, and writers that only pass responses on may.
-   * A writer that looks at or changes the Message (recorders, mutators) must not offer it,
-   * so a plugin that has bytes checks for it and otherwise writes the Message.
+   * Optional: the server's writers have it, and wrapping writers offer it when the writer
+   * they wrap does and they can work on bytes (WrappingWriter's `bytes` flag: recorders,
+   * the plugin tracker, loadbalance). A writer that must have the Message (to store or
+   * change it) leaves it undefined, so a plugin that has bytes checks for it and
+   * otherwise writes the Message.
    */
   writeBytes?(bytes: Uint8Array): number;
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rcode, Request, type Handler, type ResponseWriter } from '@tsdns/core';
+import { Rcode, Request, encodeMessage, type Handler, type ResponseWriter } from '@tsdns/core';
 import { Dnstap, type FrameSink } from './dnstap.js';
 import { DATA_FRAME_HEADER_LENGTH } from './framestream.js';
 import { MessageType, decodeDnstap } from './proto.js';
@@ -106,5 +106,34 @@ describe('Dnstap', () => {
     const only = full.frames.map((f) => decodeDnstap(f.subarray(DATA_FRAME_HEADER_LENGTH)).message);
     expect(only.map((m) => m?.type)).toEqual([MessageType.FORWARDER_QUERY]);
     expect(only[0]?.queryMessage).toEqual(Uint8Array.from([1, 2]));
+  });
+});
+
+describe('Dnstap and responses sent as bytes', () => {
+  it('keeps the bytes path open and taps the bytes themselves with full', () => {
+    const sent: Uint8Array[] = [];
+    const bytesWriter: ResponseWriter = {
+      ...writer,
+      writeBytes(b) {
+        sent.push(b);
+        return b.length;
+      },
+    };
+    const s = sink(10);
+    const withSink = new Dnstap({ full: true, identity: undefined, version: undefined, extra: undefined }, s);
+    const packed = encodeMessage({ ...query().reply(), id: 7 });
+    withSink.next = {
+      name: 'cache',
+      serveDNS(_req, w) {
+        expect(w.writeBytes).toBeDefined();
+        w.writeBytes!(packed);
+        return Rcode.NOERROR;
+      },
+    };
+    expect(withSink.serveDNS(query(), bytesWriter)).toBe(Rcode.NOERROR);
+    expect(sent).toEqual([packed]);
+    const response = decodeDnstap(s.frames[1].subarray(DATA_FRAME_HEADER_LENGTH)).message;
+    expect(response?.type).toBe(MessageType.CLIENT_RESPONSE);
+    expect(response?.responseMessage).toEqual(packed);
   });
 });

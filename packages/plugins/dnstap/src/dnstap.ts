@@ -7,7 +7,7 @@ import {
   type MessageTap,
   type Request,
   type ResponseWriter,
-  type Transport,
+  WrappingWriter,
 } from '@tsdns/core';
 import { renderExtra, type ExtraTemplate } from './extra.js';
 import { DATA_FRAME_HEADER_LENGTH, sealDataFrame } from './framestream.js';
@@ -97,26 +97,16 @@ function wireOf(msg: Message, maxSize?: number): Uint8Array | undefined {
 /**
  * Passes the response on to the client first, then reports it (CoreDNS's dnstap
  * ResponseWriter). With `full` the response is encoded as the server encodes it for this
- * client, truncated to the client's UDP size.
+ * client, truncated to the client's UDP size; a response sent as bytes is those bytes.
  */
-class TapWriter implements ResponseWriter {
-  readonly transport: Transport;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly localAddress: string;
-  readonly localPort: number;
-
+class TapWriter extends WrappingWriter {
   constructor(
-    readonly inner: ResponseWriter,
+    inner: ResponseWriter,
     readonly tap: Dnstap,
     readonly req: Request,
     readonly queryTime: number,
   ) {
-    this.transport = inner.transport;
-    this.remoteAddress = inner.remoteAddress;
-    this.remotePort = inner.remotePort;
-    this.localAddress = inner.localAddress;
-    this.localPort = inner.localPort;
+    super(inner, inner.transport, true);
   }
 
   write(msg: Message): number | void {
@@ -130,7 +120,13 @@ class TapWriter implements ResponseWriter {
     return sent;
   }
 
-  whenWritable(): boolean | Promise<boolean> {
-    return this.inner.whenWritable?.() ?? true;
+  protected override forwardBytes(bytes: Uint8Array): number {
+    const sent = this.inner.writeBytes!(bytes);
+    const tap = this.tap;
+    if (tap.sink.admit()) {
+      const req = this.req;
+      tap.tap(req, clientResponse(req, this.queryTime, performance.now(), tap.full ? bytes : undefined));
+    }
+    return sent;
   }
 }

@@ -1,11 +1,13 @@
 import { definePlugin, type PluginDefinition } from '@tsdns/core';
-import { LoadBalance } from './loadbalance.js';
+import { LoadBalance, type WireReorder } from './loadbalance.js';
+import { roundRobinWire } from './wire.js';
 import { preferSubnets, randomShuffle, weightedShuffle, type Reorder } from './policies.js';
 import { mathRandomInt, type RandomInt } from './sections.js';
 import { parseLoadBalance } from './setup.js';
 import { WeightFile } from './weight-file.js';
 
-export { LoadBalance } from './loadbalance.js';
+export { LoadBalance, type WireReorder } from './loadbalance.js';
+export { roundRobinWire } from './wire.js';
 export { Subnet, canonicalIp } from './address.js';
 export {
   preferSubnets,
@@ -32,6 +34,7 @@ export function loadBalancePlugin(random: RandomInt = mathRandomInt): PluginDefi
     setup(c) {
       const config = parseLoadBalance(c, c.config.root);
       let reorder: Reorder;
+      let reorderWire: WireReorder | undefined;
       if (config.policy === 'weighted' && config.weightFile !== undefined) {
         const file = new WeightFile(config.weightFile, config.reloadMs);
         c.onStartup(() => file.start());
@@ -39,13 +42,15 @@ export function loadBalancePlugin(random: RandomInt = mathRandomInt): PluginDefi
         reorder = weightedShuffle(file, random);
       } else {
         const shuffle = randomShuffle(random);
-        if (config.prefer.length === 0) reorder = shuffle;
-        else {
+        if (config.prefer.length === 0) {
+          reorder = shuffle;
+          reorderWire = (bytes) => roundRobinWire(bytes, random);
+        } else {
           const prefer = preferSubnets(config.prefer);
           reorder = (msg) => prefer(shuffle(msg));
         }
       }
-      c.addHandler((next) => new LoadBalance(reorder, next));
+      c.addHandler((next) => new LoadBalance(reorder, next, reorderWire));
     },
   });
 }

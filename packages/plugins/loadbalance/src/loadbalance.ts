@@ -1,4 +1,5 @@
 import {
+  decodeMessage,
   getRcode,
   nextOrFailure,
   Rcode,
@@ -11,15 +12,23 @@ import {
 import type { Reorder } from './policies.js';
 
 /**
+ * Reorders a NOERROR response in wire form; returns the bytes to send (`bytes` itself when
+ * nothing moves), or undefined when only the Message path can (see wire.ts).
+ */
+export type WireReorder = (bytes: Uint8Array) => Uint8Array | undefined;
+
+/**
  * Reorders NOERROR responses on their way out (CoreDNS's LoadBalanceResponseWriter).
- * Errors and zone transfers pass untouched.
+ * Errors and zone transfers pass untouched. Responses in wire form (cache hits) are
+ * reordered as bytes when the policy can, and otherwise decoded and reordered as Messages.
  */
 class ReorderingWriter extends WrappingWriter {
   constructor(
     inner: ResponseWriter,
     private readonly reorder: Reorder,
+    private readonly reorderWire: WireReorder | undefined,
   ) {
-    super(inner);
+    super(inner, inner.transport, true);
   }
 
   write(res: Message): number | void {
@@ -29,12 +38,20 @@ class ReorderingWriter extends WrappingWriter {
     }
     return this.inner.write(this.reorder(res));
   }
+
+  protected override forwardBytes(bytes: Uint8Array): number {
+    // writeBytes carries only the header's rcode, and never a zone transfer (one message).
+    if ((bytes[3] & 0x0f) !== Rcode.NOERROR) return this.inner.writeBytes!(bytes);
+    const reordered = this.reorderWire?.(bytes);
+    if (reordered !== undefined) return this.inner.writeBytes!(reordered);
+    return this.write(decodeMessage(bytes)) ?? 0;
+  }
 }
 
 /**
  * The *loadbalance* handler: hands the query on with a writer that reorders the response.
- * Reordering builds new section arrays and never changes the records or the message it
- * is given, which may belong to a zone or a cache.
+ * Reordering builds new section arrays (or a new byte array) and never changes the records,
+ * the message or the bytes it is given, which may belong to a zone or a cache.
  */
 export class LoadBalance implements Handler {
   readonly name = 'loadbalance';
@@ -42,9 +59,11 @@ export class LoadBalance implements Handler {
   constructor(
     readonly reorder: Reorder,
     readonly next: Handler | undefined,
+    /** The same policy on bytes, when it has a byte form (round_robin without prefer). */
+    readonly reorderWire?: WireReorder,
   ) {}
 
   serveDNS(req: Request, w: ResponseWriter): number | Promise<number> {
-    return nextOrFailure(this.name, this.next, req, new ReorderingWriter(w, this.reorder));
+    return nextOrFailure(this.name, this.next, req, new ReorderingWriter(w, this.reorder, this.reorderWire));
   }
 }

@@ -7,6 +7,7 @@ import {
   dnsRequests,
   dnsResponseSize,
   dnsResponses,
+  encodeMessage,
   nextOrFailure,
   type Handler,
   type Message,
@@ -125,5 +126,40 @@ describe('MetricsHandler', () => {
     h.serveDNS(again.req, again.w);
     expect(dnsRequests.labels(first.server, '.', '', 'udp', '1', 'A')).toBe(counter);
     expect(counter.value).toBe(2);
+  });
+});
+
+describe('MetricsHandler and responses sent as bytes', () => {
+  class BytesWriter extends FakeWriter {
+    bytes: Uint8Array[] = [];
+    writeBytes(b: Uint8Array): number {
+      this.bytes.push(b);
+      return b.length;
+    }
+  }
+
+  /** Answers with bytes when it can, as the cache does with a hit. */
+  const packed = (rcode: number): Handler => ({
+    name: 'cache',
+    serveDNS(req, w) {
+      const bytes = encodeMessage(req.reply(rcode));
+      if (w.writeBytes === undefined) throw new Error('the bytes path is closed');
+      w.writeBytes(bytes);
+      return rcode;
+    },
+  });
+
+  it('keeps the bytes path open and counts rcode, size and writer from the bytes', () => {
+    const h = new MetricsHandler(['.'], packed(Rcode.NXDOMAIN));
+    const w = new BytesWriter();
+    const { req, server } = request('nothing.example.');
+    const r = new Request(req.msg, w);
+    r.server = server;
+    r.wireSize = 33;
+    expect(h.serveDNS(r, w)).toBe(Rcode.NXDOMAIN);
+    expect(w.written).toEqual([]);
+    expect(w.bytes).toHaveLength(1);
+    expect(dnsResponses.labels(server, '.', '', 'NXDOMAIN', 'cache').value).toBe(1);
+    expect(dnsResponseSize.labels(server, '.', '', 'udp').sum).toBe(w.bytes[0].length);
   });
 });

@@ -1,15 +1,23 @@
-import { getRcode, type Message, type PluginTracker, type ResponseWriter, type Transport } from '@tsdns/core';
+import {
+  getRcode,
+  wireRcode,
+  WrappingWriter,
+  type Message,
+  type PluginTracker,
+  type ResponseWriter,
+} from '@tsdns/core';
 
 /**
- * The prometheus handler's view of the response (CoreDNS's metrics.Recorder): what was
- * written, its size, when the query came in, and, as the query's PluginTracker, which
- * plugin wrote it. The handler passes it straight to the first plugin after it, so a
- * write that passed no PluginWriter on its way here is that plugin's. It reads the
- * connection facts through, rather than copying them, as most queries never ask.
+ * The prometheus handler's view of the response (CoreDNS's metrics.Recorder): whether and
+ * with which rcode a response was written, its size, when the query came in, and, as the
+ * query's PluginTracker, which plugin wrote it. The handler passes it straight to the first
+ * plugin after it, so a write that passed no PluginWriter on its way here is that
+ * plugin's. Responses sent as bytes (a cache hit) pass through as bytes: the rcode is read
+ * from their header.
  */
-export class MetricsRecorder implements ResponseWriter, PluginTracker {
-  /** The response written, once written. */
-  msg: Message | undefined = undefined;
+export class MetricsRecorder extends WrappingWriter implements PluginTracker {
+  /** Whether a response was written. */
+  written = false;
   /** Its rcode, extended rcode included; 0 until written. */
   rcode = 0;
   /** Bytes sent; 0 until written (or when the writer does not say). */
@@ -22,39 +30,30 @@ export class MetricsRecorder implements ResponseWriter, PluginTracker {
   plugin = '';
 
   constructor(
-    readonly inner: ResponseWriter,
+    inner: ResponseWriter,
     /** The plugin this recorder is handed to: the writer when no PluginWriter names another. */
     private readonly first: string,
-  ) {}
-
-  get transport(): Transport {
-    return this.inner.transport;
-  }
-  get remoteAddress(): string {
-    return this.inner.remoteAddress;
-  }
-  get remotePort(): number {
-    return this.inner.remotePort;
-  }
-  get localAddress(): string {
-    return this.inner.localAddress;
-  }
-  get localPort(): number {
-    return this.inner.localPort;
+  ) {
+    super(inner, inner.transport, true);
   }
 
   write(msg: Message): number | void {
-    if (this.msg === undefined) {
-      this.plugin = this.writer ?? this.first;
-      this.msg = msg;
-      this.rcode = getRcode(msg);
-    }
+    if (!this.written) this.#record(getRcode(msg));
     const sent = this.inner.write(msg);
     if (typeof sent === 'number') this.len += sent;
     return sent;
   }
 
-  whenWritable(): boolean | Promise<boolean> {
-    return this.inner.whenWritable?.() ?? true;
+  protected override forwardBytes(bytes: Uint8Array): number {
+    if (!this.written) this.#record(wireRcode(bytes));
+    const sent = this.inner.writeBytes!(bytes);
+    this.len += sent;
+    return sent;
+  }
+
+  #record(rcode: number): void {
+    this.written = true;
+    this.plugin = this.writer ?? this.first;
+    this.rcode = rcode;
   }
 }
