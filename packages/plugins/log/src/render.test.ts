@@ -82,6 +82,21 @@ describe('renderLine', () => {
     );
   });
 
+  it('takes {size} from the bytes that arrived when the query holds no compressible name', () => {
+    const size = compileFormat('{size}');
+    const res = responseTo(queryMessage('a.'));
+    const plain = request(queryMessage('example.org.', 'A', { bufsize: 1232 }));
+    expect(renderLine(size, plain, res, 0)).toBe('40');
+    plain.wireSize = 40;
+    expect(renderLine(size, plain, res, 0)).toBe('40');
+    // a query with a record beside its question is encoded as CoreDNS's Len() does
+    const withAnswer = queryMessage('example.org.');
+    withAnswer.answers.push({ name: 'example.org.', type: 'A', class: 'IN', ttl: 0, data: '192.0.2.1' });
+    const req = request(withAnswer);
+    req.wireSize = 41;
+    expect(renderLine(size, req, res, 0)).toBe('56');
+  });
+
   it('reports the advertised EDNS size over UDP, never below 512', () => {
     const format = compileFormat('{>bufsize}');
     const res = responseTo(queryMessage('a.'));

@@ -65,11 +65,23 @@ function bracketed(ip: string): string {
 
 /**
  * The query's size in bytes, as CoreDNS's request Len() computes it: the message encoded
- * without compression (a query has a single name, so this is what the client sent).
+ * without compression. A query that arrived with one question and nothing but an OPT
+ * record holds no name that could have been compressed, so its size on the wire is that
+ * length and nothing needs encoding.
  */
 function querySize(req: Request): string {
+  const msg = req.msg;
+  if (
+    req.wireSize !== undefined &&
+    msg.questions.length === 1 &&
+    msg.answers.length === 0 &&
+    msg.authorities.length === 0 &&
+    (msg.additionals.length === 0 || (msg.additionals.length === 1 && msg.additionals[0].type === 'OPT'))
+  ) {
+    return String(req.wireSize);
+  }
   try {
-    return String(encodeMessage(req.msg, { compress: false }).length);
+    return String(encodeMessage(msg, { compress: false }).length);
   } catch {
     return EMPTY_VALUE;
   }

@@ -67,7 +67,9 @@ describe('log through the server', () => {
   it('prints TCP, the DO bit and the stream size for a TCP EDNS query', async () => {
     const s = await start('log');
     await s.query('Example.ORG.', 'AAAA', { transport: 'tcp', do: true, bufsize: 4096, id: 9 });
-    expect(s.logs[0]).toMatch(/^\[INFO\] 127\.0\.0\.1:\d+ - 9 "AAAA IN example\.org\. tcp 40 true 65535" NOERROR qr,aa,rd \d+ /);
+    expect(s.logs[0]).toMatch(
+      /^\[INFO\] 127\.0\.0\.1:\d+ - 9 "AAAA IN example\.org\. tcp 40 true 65535" NOERROR qr,aa,rd \d+ /,
+    );
   });
 
   it('logs only the names it is given', async () => {
@@ -75,7 +77,10 @@ describe('log through the server', () => {
     await s.query('www.example.net.', 'A');
     await s.query('www.example.org.', 'A');
     await s.query('a.sub.example.net.', 'A');
-    expect(s.logs.map((l) => /"A IN (\S+) /.exec(l)?.[1])).toEqual(['www.example.org.', 'a.sub.example.net.']);
+    expect(s.logs.map((l) => /"A IN (\S+) /.exec(l)?.[1])).toEqual([
+      'www.example.org.',
+      'a.sub.example.net.',
+    ]);
   });
 
   it('logs only the selected classes, with the server-written error response', async () => {
@@ -92,10 +97,14 @@ describe('log through the server', () => {
     await s.query('nx.example.', 'TXT', { id: 31 });
     await s.query('ok.example.', 'TXT');
     expect(s.logs).toHaveLength(1);
-    expect(s.logs[0]).toMatch(/^\[INFO\] 127\.0\.0\.1:\d+ - 31 "TXT IN nx\.example\. udp 28 false 512" NXDOMAIN qr,rd 28 \S+s "0"$/);
+    expect(s.logs[0]).toMatch(
+      /^\[INFO\] 127\.0\.0\.1:\d+ - 31 "TXT IN nx\.example\. udp 28 false 512" NXDOMAIN qr,rd 28 \S+s "0"$/,
+    );
   });
 
   it('refuses to start on a bad class, citing the Corefile line', async () => {
-    await expect(start('log {\n    class sometimes\n  }')).rejects.toThrow(/Corefile:3 - Error during parsing: invalid class 'sometimes'/);
+    await expect(start('log {\n    class sometimes\n  }')).rejects.toThrow(
+      /Corefile:3 - Error during parsing: invalid class 'sometimes'/,
+    );
   });
 });

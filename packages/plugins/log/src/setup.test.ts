@@ -9,7 +9,11 @@ function parse(text: string): LogRule[] {
 
 /** scope, format source, classes (undefined = all) */
 function summary(rules: LogRule[]): [string, string, string[] | undefined][] {
-  return rules.map((r) => [r.scope, r.format.source, r.classes === undefined ? undefined : [...r.classes].sort()]);
+  return rules.map((r) => [
+    r.scope,
+    r.format.source,
+    r.classes === undefined ? undefined : [...r.classes].sort(),
+  ]);
 }
 
 function errorOf(text: string): CorefileError {
@@ -62,7 +66,10 @@ describe('parseLog', () => {
     ['log {\n  class denial\n  class error\n}', [['.', COMMON_LOG_FORMAT, ['denial', 'error']]]],
     // "all" wins over anything it is mixed with.
     ['log {\n  class denial all\n}', [['.', COMMON_LOG_FORMAT, undefined]]],
-    ['log . "{proto} Request: {name} {type} {>id}"', [['.', '{proto} Request: {name} {type} {>id}', undefined]]],
+    [
+      'log . "{proto} Request: {name} {type} {>id}"',
+      [['.', '{proto} Request: {name} {type} {>id}', undefined]],
+    ],
     [
       'log example.org "{combined} {/forward/upstream}"',
       [['example.org.', COMBINED_LOG_FORMAT + ' {/forward/upstream}', undefined]],
@@ -84,7 +91,11 @@ describe('parseLog', () => {
   });
 
   it.each([
-    ['log {\n  class abracadabra\n}', 2, "invalid class 'abracadabra': expected one of all, success, denial, error"],
+    [
+      'log {\n  class abracadabra\n}',
+      2,
+      "invalid class 'abracadabra': expected one of all, success, denial, error",
+    ],
     ['log {\n  class\n}', 2, "Wrong argument count or unexpected line ending after 'class'"],
     ['log {\n  unknown\n}', 2, "unknown property 'unknown'"],
     ['log . {\n  minDuration 1s\n}', 2, "unknown property 'minDuration'"],
