@@ -172,8 +172,8 @@ describe('PackedResponse', () => {
     const mixed: Message = {
       ...example,
       answers: [
-        { ...example.answers[0], ttl: 300 },
-        { ...example.answers[1], ttl: 45 },
+        { name: 'www.example.org.', type: 'CNAME', class: 'IN', ttl: 300, data: 'web.example.org.' },
+        { name: 'web.example.org.', type: 'A', class: 'IN', ttl: 45, data: '192.0.2.80' },
       ],
       authorities: [{ name: 'example.org.', type: 'NS', class: 'IN', ttl: 86400, data: 'ns.example.org.' }],
     };
