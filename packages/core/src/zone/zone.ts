@@ -56,6 +56,14 @@ export class Zone {
   #class: string | undefined;
   #count = 0;
   #sealed = false;
+  // The owner of the last record added and its node: zone files and transfers give an
+  // owner's records one after another, and for those this skips the owner's Map lookup.
+  #lastName: string | undefined;
+  #lastNode: ZoneNode | undefined;
+  /** Nodes whose records array grew by push and so carries spare capacity until seal trims it. */
+  readonly #grown: ZoneNode[] = [];
+  /** Nodes owning NSEC records, in the order they got their first. */
+  readonly #nsecOwners: ZoneNode[] = [];
 
   constructor(origin: string) {
     this.origin = parseName(origin);
@@ -116,19 +124,28 @@ export class Zone {
         where,
       );
     }
-    const key = nameKey(rr.name);
-    if (!isSubdomain(key, this.originKey)) {
-      throw new ZoneError(`${rr.name} ${type}: owner is outside the zone`, this.origin, where);
-    }
-    if (type === 'NSEC3' || (type === 'RRSIG' && coveredType(rr) === T.NSEC3)) {
-      const holder = this.#nsec3Node(key);
-      if (!holds(holder, rr)) this.#append(holder, rr);
-      return;
-    }
-    let node = this.nodes.get(key);
-    if (node === undefined) {
-      node = new ZoneNode(key);
-      this.nodes.set(key, node);
+    const nsec3 = type === 'NSEC3' || (type === 'RRSIG' && coveredType(rr) === T.NSEC3);
+    let node: ZoneNode;
+    if (rr.name === this.#lastName && !nsec3) {
+      node = this.#lastNode as ZoneNode;
+    } else {
+      const key = nameKey(rr.name);
+      if (!isSubdomain(key, this.originKey)) {
+        throw new ZoneError(`${rr.name} ${type}: owner is outside the zone`, this.origin, where);
+      }
+      if (nsec3) {
+        const holder = this.#nsec3Node(key);
+        if (!holds(holder, rr)) this.#append(holder, rr);
+        return;
+      }
+      let found = this.nodes.get(key);
+      if (found === undefined) {
+        found = new ZoneNode(key);
+        this.nodes.set(key, found);
+      }
+      node = found;
+      this.#lastName = rr.name;
+      this.#lastNode = node;
     }
     if (type === 'SOA') {
       if (node !== this.apex)
@@ -169,6 +186,7 @@ export class Zone {
         if (node !== this.apex) node.flags |= NodeFlag.CUT;
         break;
       case 'NSEC':
+        if ((node.flags & NodeFlag.NSEC) === 0) this.#nsecOwners.push(node);
         node.flags |= NodeFlag.NSEC;
         break;
     }
@@ -184,9 +202,27 @@ export class Zone {
   }
 
   #append(node: ZoneNode, rr: ZoneRecord): void {
-    // The shared empty array of a fresh node must never be pushed to.
-    if (node.records.length === 0) node.records = [rr];
-    else node.records.push(rr);
+    // Most owners hold one to three records: their arrays are built at their exact size,
+    // because push would give a one-element array room for seventeen. Larger sets grow by
+    // push and are trimmed when sealing. (A fresh node's shared empty array is never pushed to.)
+    const records = node.records;
+    switch (records.length) {
+      case 0:
+        node.records = [rr];
+        break;
+      case 1:
+        node.records = [records[0], rr];
+        break;
+      case 2:
+        node.records = [records[0], records[1], rr];
+        break;
+      case 3:
+        node.records = [records[0], records[1], records[2], rr];
+        this.#grown.push(node);
+        break;
+      default:
+        records.push(rr);
+    }
     this.#count++;
   }
 
@@ -227,10 +263,9 @@ export class Zone {
       this.denial = order === null ? null : new NsecDenial(order);
     }
 
-    // Arrays that grew by push carry spare capacity; a large zone has a million of them.
-    for (const node of this.nodes.values()) {
-      if (node.records.length > 1) node.records = node.records.slice();
-    }
+    // Arrays that grew by push carry spare capacity.
+    for (const node of this.#grown) node.records = node.records.slice();
+    this.#grown.length = 0;
     this.#sealed = true;
     return this;
   }
@@ -243,6 +278,7 @@ export class Zone {
   #link(): void {
     const path: ZoneNode[] = [];
     const BARRIER = NodeFlag.CUT | NodeFlag.DNAME | NodeFlag.OCCLUDED;
+    let lastParent = this.apex;
     for (const node of this.nodes.values()) {
       if ((node.flags & NodeFlag.LINKED) !== 0) continue;
       path.length = 0;
@@ -250,11 +286,13 @@ export class Zone {
       while ((n.flags & NodeFlag.LINKED) === 0) {
         path.push(n);
         const pk = parentName(n.key);
-        let p = this.nodes.get(pk);
+        // Names come grouped under their parents, so the last parent found usually serves.
+        let p = pk === lastParent.key ? lastParent : this.nodes.get(pk);
         if (p === undefined) {
           p = new ZoneNode(pk);
           this.nodes.set(pk, p);
         }
+        lastParent = p;
         n.parent = p;
         n = p;
       }
@@ -272,8 +310,7 @@ export class Zone {
    * of order falls back to sorting.
    */
   #nsecOrder(): ZoneNode[] | null {
-    const owners: ZoneNode[] = [];
-    for (const node of this.nodes.values()) if ((node.flags & NodeFlag.NSEC) !== 0) owners.push(node);
+    const owners = this.#nsecOwners;
     if (owners.length === 0) return null;
     const chain = this.#followNsecChain(owners.length);
     if (chain !== null) return chain;
