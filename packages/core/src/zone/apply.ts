@@ -72,13 +72,13 @@ export function applyZoneDiffs(zone: Zone, steps: readonly ZoneDiff[]): Zone {
   }
   const next = new Zone(zone.origin);
   next.add(soa);
-  for (const [key, node] of zone.nodes) {
-    if (touched.has(key)) continue;
+  for (const node of zone.nodes.values()) {
+    if (touched.has(node.key)) continue;
     const records = node.records;
     for (let i = 0; i < records.length; i++) if (records[i].type !== 'SOA') next.add(records[i]);
   }
-  for (const [key, node] of zone.nsec3Nodes) {
-    if (!touched.has(key)) for (const r of node.records) next.add(r);
+  for (const node of zone.nsec3Nodes.values()) {
+    if (!touched.has(node.key)) for (const r of node.records) next.add(r);
   }
   for (const list of touched.values()) for (const r of list) next.add(r);
   return next.seal();

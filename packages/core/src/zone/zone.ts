@@ -8,6 +8,7 @@ import { Nsec3Denial } from './nsec3.js';
 import { NsecDenial } from './nsec.js';
 import type { Denial } from './denial.js';
 import { lookup, type LookupOptions, type LookupResult } from './lookup.js';
+import { NodeTable } from './node-table.js';
 
 /** Types that may share an owner with a CNAME (RFC 2181 10.1, RFC 4035 2.5). */
 const CNAME_COMPANIONS: ReadonlySet<string> = new Set(['CNAME', 'RRSIG', 'NSEC']);
@@ -28,8 +29,8 @@ function holds(node: ZoneNode, rr: ZoneRecord): boolean {
  * after that it is immutable and `lookup()` answers queries (RFC 1034 4.3.2 with RFC 2308,
  * RFC 4592, RFC 6672 and RFC 4035 3.1).
  *
- * Storage is one node per owner name in a Map keyed by the lowercased name; empty
- * non-terminals become record-less nodes at seal time, so existence is one Map lookup and
+ * Storage is one node per owner name in a NodeTable keyed by the lowercased name; empty
+ * non-terminals become record-less nodes at seal time, so existence is one table lookup and
  * the closest encloser is found by stripping labels. Signed zones also get the NSEC owners
  * in canonical order (or the NSEC3 chain sorted by hash) for denial-of-existence proofs.
  */
@@ -39,11 +40,11 @@ export class Zone {
   /** @internal the apex lowercased */
   readonly originKey: string;
   /** @internal every owner name (and, after sealing, every empty non-terminal) */
-  readonly nodes = new Map<string, ZoneNode>();
+  readonly nodes = new NodeTable();
   /** @internal */
   readonly apex: ZoneNode;
   /** @internal NSEC3 records and their RRSIGs live apart: their owners are not names of the zone. */
-  readonly nsec3Nodes = new Map<string, ZoneNode>();
+  readonly nsec3Nodes = new NodeTable();
 
   /** @internal after sealing: how to prove denials (NSEC or NSEC3), null for an unsigned zone */
   denial: Denial | null = null;
@@ -57,7 +58,7 @@ export class Zone {
   #count = 0;
   #sealed = false;
   // The owner of the last record added and its node: zone files and transfers give an
-  // owner's records one after another, and for those this skips the owner's Map lookup.
+  // owner's records one after another, and for those this skips the owner's table lookup.
   #lastName: string | undefined;
   #lastNode: ZoneNode | undefined;
   /** Nodes whose records array grew by push and so carries spare capacity until seal trims it. */
@@ -70,7 +71,7 @@ export class Zone {
     this.originKey = nameKey(this.origin);
     this.apex = new ZoneNode(this.originKey);
     this.apex.flags = NodeFlag.APEX | NodeFlag.LINKED;
-    this.nodes.set(this.originKey, this.apex);
+    this.nodes.add(this.apex);
   }
 
   /** Builds and seals a zone from records. */
@@ -141,7 +142,7 @@ export class Zone {
       let found = this.nodes.get(key);
       if (found === undefined) {
         found = new ZoneNode(key);
-        this.nodes.set(key, found);
+        this.nodes.add(found);
       }
       node = found;
       this.#lastName = rr.name;
@@ -196,7 +197,7 @@ export class Zone {
     let node = this.nsec3Nodes.get(key);
     if (node === undefined) {
       node = new ZoneNode(key);
-      this.nsec3Nodes.set(key, node);
+      this.nsec3Nodes.add(node);
     }
     return node;
   }
@@ -279,7 +280,11 @@ export class Zone {
     const path: ZoneNode[] = [];
     const BARRIER = NodeFlag.CUT | NodeFlag.DNAME | NodeFlag.OCCLUDED;
     let lastParent = this.apex;
-    for (const node of this.nodes.values()) {
+    // Indexed, reading the length each time: the empty non-terminals added on the way are
+    // visited too (and found linked).
+    const nodes = this.nodes.list;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k];
       if ((node.flags & NodeFlag.LINKED) !== 0) continue;
       path.length = 0;
       let n = node;
@@ -290,7 +295,7 @@ export class Zone {
         let p = pk === lastParent.key ? lastParent : this.nodes.get(pk);
         if (p === undefined) {
           p = new ZoneNode(pk);
-          this.nodes.set(pk, p);
+          this.nodes.add(p);
         }
         lastParent = p;
         n.parent = p;
