@@ -4,10 +4,12 @@ import { getRcode, setRcode } from '../wire/header.js';
 import type { Message, ResourceRecord } from '../wire/types.js';
 import type { Fallthrough } from '../plugin/fallthrough.js';
 import { nextOrFailure, type Handler } from '../plugin/handler.js';
-import type { Request } from '../plugin/request.js';
+import { PackedResponse } from '../plugin/packed.js';
+import type { MetadataFunc, Request } from '../plugin/request.js';
 import type { ResponseWriter } from '../plugin/writer.js';
 import type { LookupResult } from './lookup.js';
 import type { Zone } from './zone.js';
+import { MemoEntry, memoOf, type AnswerMemo } from './answer-memo.js';
 
 /** How a zone plugin (file, auto, secondary) answers from a Zone. */
 export interface ZoneAnswerOptions {
@@ -18,6 +20,10 @@ export interface ZoneAnswerOptions {
   readonly next?: Handler;
 }
 
+const WILDCARD_METADATA = 'zone/wildcard';
+const OPCODE_MASK = 0x7800;
+const RCODE_MASK = 0xf;
+
 /**
  * Answers a query from `zone` (RFC 1034 4.3.2 through Zone.lookup) and writes the
  * response: AA unless it is a referral, the lookup's sections, the OPT record last. Sets
@@ -27,6 +33,14 @@ export interface ZoneAnswerOptions {
  * 6604); if that lookup cannot be made or fails, the CNAME alone is the answer, which a
  * client can follow itself. Returns the rcode written, synchronously unless a CNAME had to
  * be chased.
+ *
+ * To a writer that takes bytes (the server's own), answers are given from a memo of the
+ * zone's answers in wire form (see answer-memo.ts): a repeated question costs one Map
+ * lookup and a copy of the bytes with the query's ID and flags, instead of a lookup and an
+ * encoding. The bytes are exactly what writing the Message would send; where they cannot
+ * be (the question in other letter case than first asked, an answer the writer would have
+ * to truncate), the Message is written. Chased answers depend on another zone and are
+ * never memoized.
  */
 export function answerFromZone(
   zone: Zone,
@@ -34,17 +48,81 @@ export function answerFromZone(
   w: ResponseWriter,
   options: ZoneAnswerOptions,
 ): number | Promise<number> {
-  const res = zone.lookup(req.qname, typeToNumber(req.qtype), { do: req.do });
-  if (
-    res.rcode === Rcode.NXDOMAIN &&
-    res.answer.length === 0 &&
-    options.fallthrough?.through(req.name) === true
-  ) {
+  if (w.writeBytes === undefined) return answerByLookup(zone, req, w, options, undefined);
+  const memo = memoOf(zone);
+  const hit = memo.find(req.name, req.qtype, req.qclass, req.do);
+  if (hit === undefined) return answerByLookup(zone, req, w, options, memo);
+  if (hit.fallsThrough && options.fallthrough?.through(req.name) === true) {
     return nextOrFailure(options.plugin, options.next, req, w);
   }
+  const bytes = hit.packed.bytesFor(req, replyFlags(req.msg.flags, hit.flags));
+  if (bytes === undefined) return answerByLookup(zone, req, w, options, undefined);
+  if (hit.wildcard !== undefined) req.setMetadata(WILDCARD_METADATA, hit.wildcard);
+  w.writeBytes(bytes);
+  return hit.rcode;
+}
+
+/**
+ * The header flags of the response to a query with flags `queryFlags`, as Request.reply
+ * makes them (QR, the opcode, RD and CD copied for QUERY), with the answer's AA and rcode.
+ */
+function replyFlags(queryFlags: number, answerFlags: number): number {
+  const opcode = queryFlags & OPCODE_MASK;
+  const copied = opcode === 0 ? queryFlags & (Flag.RD | Flag.CD) : 0;
+  return Flag.QR | opcode | copied | answerFlags;
+}
+
+/**
+ * Answers through Zone.lookup. With `memo`, a complete answer is packed, kept there and
+ * written as bytes (one encoding, instead of the writer's).
+ */
+function answerByLookup(
+  zone: Zone,
+  req: Request,
+  w: ResponseWriter,
+  options: ZoneAnswerOptions,
+  memo: AnswerMemo | undefined,
+): number | Promise<number> {
+  const res = zone.lookup(req.qname, typeToNumber(req.qtype), { do: req.do });
+  const fallsThrough = res.rcode === Rcode.NXDOMAIN && res.answer.length === 0;
+  if (fallsThrough && options.fallthrough?.through(req.name) === true) {
+    return nextOrFailure(options.plugin, options.next, req, w);
+  }
+  let wildcard: MetadataFunc | undefined;
   if (res.wildcard !== undefined) {
-    const wildcard = res.wildcard;
-    req.setMetadata('zone/wildcard', () => wildcard);
+    const name = res.wildcard;
+    wildcard = () => name;
+    req.setMetadata(WILDCARD_METADATA, wildcard);
+  }
+  const question = req.question;
+  // Extended rcodes live in the OPT record, which is per query; a zone gives none anyway.
+  if (
+    memo !== undefined &&
+    res.chase === undefined &&
+    res.rcode <= RCODE_MASK &&
+    question !== undefined &&
+    w.writeBytes !== undefined
+  ) {
+    const packed = PackedResponse.pack({
+      id: 0,
+      flags: 0,
+      questions: [question],
+      answers: res.answer,
+      authorities: res.authority,
+      additionals: res.additional,
+    });
+    if (packed !== undefined) {
+      const flags = (res.aa ? Flag.AA : 0) | res.rcode;
+      memo.add(
+        req.name,
+        new MemoEntry(req.qtype, req.qclass, req.do, packed, flags, res.rcode, fallsThrough, wildcard),
+      );
+      const bytes = packed.bytesFor(req, replyFlags(req.msg.flags, flags));
+      if (bytes !== undefined) {
+        w.writeBytes(bytes);
+        return res.rcode;
+      }
+    }
   }
   const msg = req.reply(res.rcode);
   if (res.aa) msg.flags |= Flag.AA;
