@@ -55,6 +55,11 @@ export class Request {
   server = '';
   /** The query's size on the wire in bytes, when it arrived as bytes (set by the server). */
   wireSize: number | undefined = undefined;
+  /**
+   * The query as it arrived, when it arrived as bytes (set by the server; do not change
+   * it). The server's writer copies the response's question from it.
+   */
+  wire: Uint8Array | undefined = undefined;
   /** Watches which plugin writes the response, when someone asks (see tracker.ts). */
   tracker: PluginTracker | undefined = undefined;
   /** Makes each call to the next plugin, when someone watches the hops (see hop.ts). */

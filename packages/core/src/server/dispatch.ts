@@ -56,6 +56,7 @@ export function dispatch(
   req.resolver = router;
   req.server = router.address;
   req.wireSize = buf.length;
+  req.wire = buf;
   w.req = req;
   const opcode = (flags & OPCODE_MASK) >> 11;
   if (opcode !== Opcode.QUERY && opcode !== Opcode.NOTIFY) {

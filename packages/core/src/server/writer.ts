@@ -42,6 +42,7 @@ export abstract class ServerWriter implements ResponseWriter {
     try {
       bytes = encodeMessage(req === undefined ? msg : fitEdns(msg, req.edns !== undefined, req.do), {
         maxSize,
+        questionFrom: req,
       });
     } catch (e) {
       // A plugin built a message the codec refuses: the client still gets an answer.

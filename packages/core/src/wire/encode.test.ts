@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Flag } from './constants.js';
 import { decodeMessage } from './decode.js';
 import { createOpt, getOpt } from './edns.js';
@@ -297,5 +298,70 @@ describe('encodeRdata', () => {
     expect(rdata.length).toBe(302);
     expect(rdata[0]).toBe(255);
     expect(rdata[256]).toBe(45);
+  });
+});
+
+describe('the question copied from the query (questionFrom)', () => {
+  const query = (name: number[][], type = 1): Uint8Array => {
+    const out: number[] = [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+    for (const label of name) out.push(label.length, ...label);
+    out.push(0, type >> 8, type & 0xff, 0, 1);
+    return Uint8Array.from(out);
+  };
+
+  it('gives exactly the bytes of encoding the question, names compressed against it alike', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 20 }), { maxLength: 5 }),
+        fc.constantFrom(1, 28, 33, 255, 65280),
+        fc.boolean(),
+        (labels, type, upper) => {
+          const wire = query(
+            labels.map((l) => [...l]),
+            type,
+          );
+          const q = decodeMessage(wire);
+          const question = q.questions[0];
+          const owner = question.name;
+          const srvOwner = owner === '.' ? '_udp.' : `_udp.${owner}`;
+          const reply: Message = {
+            ...response([a(owner, '192.0.2.1')]),
+            questions: q.questions,
+            additionals: [
+              {
+                name: upper ? srvOwner.toUpperCase() : srvOwner,
+                type: 'SRV',
+                class: 'IN',
+                ttl: 0,
+                data: { priority: 0, weight: 0, port: 53, target: owner },
+              },
+            ],
+          };
+          const plain = encodeMessage(reply, { maxSize: 4096 });
+          const copied = encodeMessage(reply, { maxSize: 4096, questionFrom: { question, wire } });
+          expect(copied).toEqual(plain);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("encodes the question when it is not the query's own object, or the bytes are not a plain question", () => {
+    const wire = query([[...Buffer.from('example')], [...Buffer.from('org')]]);
+    const q = decodeMessage(wire);
+    const other = { name: 'other.example.', type: 'A', class: 'IN' } as const;
+    const reply = { ...response([]), questions: [other] };
+    expect(
+      decodeMessage(encodeMessage(reply, { questionFrom: { question: q.questions[0], wire } })).questions,
+    ).toEqual([other]);
+    // a pointer where the name should be: not copied, the question is written from the object
+    const broken = Uint8Array.from([...wire.subarray(0, 12), 0xc0, 0x0c, 0, 1, 0, 1]);
+    const reply2 = { ...response([]), questions: q.questions };
+    expect(encodeMessage(reply2, { questionFrom: { question: q.questions[0], wire: broken } })).toEqual(
+      encodeMessage(reply2),
+    );
+    expect(encodeMessage(reply2, { questionFrom: { question: q.questions[0], wire: undefined } })).toEqual(
+      encodeMessage(reply2),
+    );
   });
 });

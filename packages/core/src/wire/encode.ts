@@ -2,7 +2,7 @@ import { Flag, MnemonicError, classToNumber, typeToNumber } from './constants.js
 import { encodeEdnsOptions, encodeOptRecord } from './edns.js';
 import { WireError } from './errors.js';
 import { codecsByType } from './rdata/index.js';
-import type { Message, OptRecord, ResourceRecord } from './types.js';
+import type { Message, OptRecord, Question, ResourceRecord } from './types.js';
 import { MAX_MESSAGE_LENGTH, Writer } from './writer.js';
 
 export interface EncodeOptions {
@@ -17,6 +17,18 @@ export interface EncodeOptions {
   maxSize?: number;
   /** RFC 1035 name compression; default true */
   compress?: boolean;
+  /**
+   * The query a response answers, as it arrived: when the message's only question is the
+   * query's own (the same object, as Request.reply puts it there), the question section is
+   * copied from the query's bytes instead of being encoded again.
+   */
+  questionFrom?: QuestionSource;
+}
+
+/** A decoded question and the message it was decoded from (a Request is one). */
+export interface QuestionSource {
+  readonly question: Question | undefined;
+  readonly wire: Uint8Array | undefined;
 }
 
 /** One scratch writer for every message: encoding is synchronous, so it is never shared. */
@@ -93,11 +105,14 @@ export function encodeMessage(msg: Message, options?: EncodeOptions): Uint8Array
   b[10] = additionals.length >> 8;
   b[11] = additionals.length;
   w.pos = 12;
-  for (let i = 0; i < questions.length; i++) {
-    const q = questions[i];
-    w.name(q.name, true);
-    w.u16(mnemonic('type', q.type, w));
-    w.u16(q.class === 'IN' ? 1 : mnemonic('class', q.class, w));
+  const from = options?.questionFrom;
+  if (from === undefined || questions.length !== 1 || questions[0] !== from.question || !copyQuestion(w, from)) {
+    for (let i = 0; i < questions.length; i++) {
+      const q = questions[i];
+      w.name(q.name, true);
+      w.u16(mnemonic('type', q.type, w));
+      w.u16(q.class === 'IN' ? 1 : mnemonic('class', q.class, w));
+    }
   }
   if (maxSize === undefined) {
     for (let i = 0; i < answers.length; i++) writeRecord(w, answers[i]);
@@ -106,6 +121,37 @@ export function encodeMessage(msg: Message, options?: EncodeOptions): Uint8Array
     return w.result();
   }
   return encodeTruncating(w, msg, Math.min(maxSize, MAX_MESSAGE_LENGTH));
+}
+
+/**
+ * Copies the one question of `from.wire` (name, type, class) after the header. False,
+ * having written nothing, when those bytes are not a plain first question: no wire form,
+ * not exactly one question, a compression pointer or a bad length in the name.
+ */
+function copyQuestion(w: Writer, from: QuestionSource): boolean {
+  const wire = from.wire;
+  const question = from.question;
+  if (wire === undefined || question === undefined || wire.length < 12) return false;
+  if (wire[4] !== 0 || wire[5] !== 1) return false;
+  let p = 12;
+  for (;;) {
+    if (p >= wire.length) return false;
+    const l = wire[p];
+    if (l === 0) break;
+    if (l > 63) return false;
+    p += l + 1;
+  }
+  const nameEnd = p + 1;
+  if (nameEnd + 4 > wire.length) return false;
+  w.nameFromWire(question.name, wire, 12, nameEnd);
+  const b = w.buf;
+  const at = w.pos;
+  b[at] = wire[nameEnd];
+  b[at + 1] = wire[nameEnd + 1];
+  b[at + 2] = wire[nameEnd + 2];
+  b[at + 3] = wire[nameEnd + 3];
+  w.pos = at + 4;
+  return true;
 }
 
 /**

@@ -27,7 +27,7 @@ export {
   type Header,
   type DecodeOptions,
 } from './decode.js';
-export { encodeMessage, encodeRdata, type EncodeOptions } from './encode.js';
+export { encodeMessage, encodeRdata, type EncodeOptions, type QuestionSource } from './encode.js';
 export { canonicalRdata, canonicalRecord } from './canonical.js';
 export { svcParamKeyName, svcParamKeyNumber } from './rdata/svcb.js';
 export { MAX_MESSAGE_LENGTH } from './writer.js';

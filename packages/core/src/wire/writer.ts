@@ -333,6 +333,27 @@ export class Writer {
     }
   }
 
+  /**
+   * Writes `name` by copying its wire form, `wire[start, end)`: uncompressed labels and the
+   * root octet, exactly what `name(name, true)` would write (a query's question, which
+   * arrives that way). Later names compress against it as if `name()` had written it.
+   */
+  nameFromWire(name: string, wire: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    this.ensure(n);
+    const b = this.buf;
+    const at = this.pos;
+    for (let i = 0; i < n; i++) b[at + i] = wire[start + i];
+    this.pos = at + n;
+    if (n === 1 || !this.compress || this.canonical || at > MAX_POINTER_TARGET) return;
+    if (this.mapped) this.register(name, at);
+    const k = this.pendingCount++;
+    this.pendingNames[k] = name;
+    this.pendingOffsets[k] = at;
+    this.pendingEnds[k] = name.length;
+    if (!this.mapped && this.pendingCount > this.linearNames) this.useMap();
+  }
+
   /** Writes the labels of `name` before character index `end` (a label boundary). */
   private labels(name: string, end: number, lower: boolean): void {
     const b = this.buf;
