@@ -105,6 +105,7 @@ describe('Request', () => {
     const r = req.reply();
     expect(r.id).toBe(4242);
     expect(r.flags).toBe(Flag.QR | Flag.RD | Flag.CD);
+    expect(req.replyFlags()).toBe(r.flags);
     expect(r.questions).toEqual(req.msg.questions);
     expect(r.additionals).toEqual([]);
     expect(getRcode(req.reply(Rcode.NXDOMAIN))).toBe(Rcode.NXDOMAIN);
@@ -113,8 +114,9 @@ describe('Request', () => {
   it('does not copy RD for other opcodes (NOTIFY)', () => {
     const msg = query();
     setOpcode(msg, Opcode.NOTIFY);
-    const r = new Request(msg, writer()).reply();
-    expect(r.flags).toBe(Flag.QR | (Opcode.NOTIFY << 11));
+    const req = new Request(msg, writer());
+    expect(req.reply().flags).toBe(Flag.QR | (Opcode.NOTIFY << 11));
+    expect(req.replyFlags()).toBe(Flag.QR | (Opcode.NOTIFY << 11));
   });
 
   it('adds an OPT record of its own when the query had EDNS, DO copied, extended rcode in it', () => {

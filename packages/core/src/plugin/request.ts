@@ -198,6 +198,17 @@ export class Request {
   }
 
   /**
+   * The header flags `reply` gives a response to this query: QR, the query's opcode, and
+   * for QUERY its RD and CD bits (as miekg/dns's SetReply). AA and the rcode are the
+   * answer's to add.
+   */
+  replyFlags(): number {
+    const flags = this.msg.flags;
+    const opcodeBits = flags & OPCODE_MASK;
+    return opcodeBits === 0 ? Flag.QR | (flags & (Flag.RD | Flag.CD)) : Flag.QR | opcodeBits;
+  }
+
+  /**
    * A response skeleton for this query: the same ID and opcode, QR set, RD and CD copied
    * (for QUERY, as miekg/dns's SetReply), the question echoed, and when the query had EDNS
    * an OPT record of ours (version 0, UDP size 1232 as DNS Flag Day 2020 advises, DO
@@ -207,12 +218,9 @@ export class Request {
    */
   reply(rcode: number = Rcode.NOERROR): Message {
     const q = this.msg;
-    const opcodeBits = q.flags & OPCODE_MASK;
-    let flags = Flag.QR | opcodeBits;
-    if (opcodeBits === 0) flags |= q.flags & (Flag.RD | Flag.CD);
     const msg: Message = {
       id: q.id,
-      flags,
+      flags: this.replyFlags(),
       questions: q.questions.length > 0 ? [q.questions[0]] : [],
       answers: [],
       authorities: [],
