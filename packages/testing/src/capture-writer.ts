@@ -45,3 +45,18 @@ export class CaptureWriter implements ResponseWriter {
     return encodeMessage(msg).length;
   }
 }
+
+/**
+ * A CaptureWriter that also takes responses in wire form (ResponseWriter.writeBytes), as the
+ * server's writers do: for plugins that answer from bytes (cache hits, zone memos) and the
+ * writers that pass bytes on.
+ */
+export class BytesCaptureWriter extends CaptureWriter {
+  /** Every response written as bytes, in order. */
+  readonly bytes: Uint8Array[] = [];
+
+  writeBytes(bytes: Uint8Array): number {
+    this.bytes.push(bytes);
+    return bytes.length;
+  }
+}

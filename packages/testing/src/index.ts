@@ -36,7 +36,7 @@ export {
   type ExpositionFamily,
   type ExpositionSample,
 } from './exposition.js';
-export { CaptureWriter, type CaptureWriterOptions } from './capture-writer.js';
+export { BytesCaptureWriter, CaptureWriter, type CaptureWriterOptions } from './capture-writer.js';
 export { eventually, waitFor, type WaitOptions } from './wait.js';
 export { NotifyListener } from './notify-listener.js';
 export {

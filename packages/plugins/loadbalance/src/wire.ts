@@ -1,12 +1,12 @@
-import { HEADER_LENGTH } from '@tsdns/core';
+import { HEADER_LENGTH, typeToNumber } from '@tsdns/core';
 import type { RandomInt } from './sections.js';
 
-const TYPE_A = 1;
-const TYPE_CNAME = 5;
-const TYPE_MX = 15;
-const TYPE_AAAA = 28;
-const TYPE_OPT = 41;
-const TYPE_TSIG = 250;
+const TYPE_A = typeToNumber('A');
+const TYPE_CNAME = typeToNumber('CNAME');
+const TYPE_MX = typeToNumber('MX');
+const TYPE_AAAA = typeToNumber('AAAA');
+const TYPE_OPT = typeToNumber('OPT');
+const TYPE_TSIG = typeToNumber('TSIG');
 
 /** The order round_robin leaves a section in: CNAMEs, other records, addresses, MX, OPT/TSIG. */
 function groupOf(type: number): number {
