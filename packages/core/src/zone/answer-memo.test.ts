@@ -19,6 +19,7 @@ import {
   MAX_ENTRIES_PER_NAME,
   MemoBudget,
   MemoEntry,
+  SeenNames,
   memoOf,
 } from './answer-memo.js';
 import { SIGNED } from './test-support/signed.js';
@@ -131,19 +132,20 @@ async function answer(
 }
 
 /**
- * Asks `a` through the Message path, then twice through the memo (a miss that fills it,
- * then a hit); all three must agree to the byte. Returns the hit's answer.
+ * Asks `a` through the Message path, then three times through the memo (the name's first
+ * query, which marks it seen unless an earlier test did, the one that fills the memo, a
+ * hit); all must agree to the byte. Returns the last answer.
  */
 async function agree(zone: Zone, a: Ask): Promise<Answered> {
   const expected = await answer(zone, a, 'message');
-  const miss = await answer(zone, a, 'memo');
-  const hit = await answer(zone, a, 'memo');
-  for (const got of [miss, hit]) {
-    expect(got.bytes).toEqual(expected.bytes);
-    expect(got.rcode).toBe(expected.rcode);
-    expect(got.wildcard).toBe(expected.wildcard);
+  const got = [];
+  for (let i = 0; i < 3; i++) got.push(await answer(zone, a, 'memo'));
+  for (const g of got) {
+    expect(g.bytes).toEqual(expected.bytes);
+    expect(g.rcode).toBe(expected.rcode);
+    expect(g.wildcard).toBe(expected.wildcard);
   }
-  return hit;
+  return got[2];
 }
 
 /** The record data, for what is not the OPT record. */
@@ -168,6 +170,23 @@ describe('answerFromZone with the memo', () => {
 
     const aaaa = decodeMessage((await agree(zone, { name: 'www.example.org.', type: 'AAAA' })).bytes);
     expect(rrs(aaaa.answers)).toEqual(['www.example.org. 120 AAAA']);
+    expect(memoOf(zone).size).toBe(2);
+  });
+
+  it("memoizes an answer from its name's second query on", async () => {
+    const zone = unsignedZone();
+    const a: Ask = { name: 'first-sight.example.org.', type: 'A' };
+    const expected = await answer(zone, a, 'message');
+    const first = await answer(zone, a, 'memo');
+    expect(first.viaBytes).toBe(false);
+    expect(memoOf(zone).size).toBe(0);
+    const second = await answer(zone, a, 'memo');
+    expect(memoOf(zone).size).toBe(1);
+    const third = await answer(zone, a, 'memo');
+    expect(third.viaBytes).toBe(true);
+    for (const got of [first, second, third]) expect(got.bytes).toEqual(expected.bytes);
+    // another type at a name seen already is memoized at once
+    await answer(zone, { ...a, type: 'AAAA' }, 'memo');
     expect(memoOf(zone).size).toBe(2);
   });
 
@@ -479,7 +498,7 @@ describe('AnswerMemo', () => {
     new MemoEntry(qtype, 'IN', dnssecOk, packed, Flag.AA, Rcode.NOERROR, false, undefined);
 
   it('finds an entry by name, type, class and DO bit', () => {
-    const memo = new AnswerMemo(new MemoBudget(1 << 20));
+    const memo = new AnswerMemo(new MemoBudget(1 << 20), new SeenNames(1024));
     const a = entry('A');
     const aDo = entry('A', true);
     memo.add('www.example.org.', a);
@@ -494,8 +513,9 @@ describe('AnswerMemo', () => {
 
   it('empties every memo once the shared budget would be exceeded', () => {
     const budget = new MemoBudget(cost * 3);
-    const one = new AnswerMemo(budget);
-    const two = new AnswerMemo(budget);
+    const seen = new SeenNames(1024);
+    const one = new AnswerMemo(budget, seen);
+    const two = new AnswerMemo(budget, seen);
     one.add('a.example.org.', entry('A'));
     two.add('b.example.org.', entry('A'));
     one.add('c.example.org.', entry('A'));
@@ -516,7 +536,7 @@ describe('AnswerMemo', () => {
   });
 
   it('bounds the entries of one name', () => {
-    const memo = new AnswerMemo(new MemoBudget(1 << 20));
+    const memo = new AnswerMemo(new MemoBudget(1 << 20), new SeenNames(1024));
     for (let t = 1; t <= MAX_ENTRIES_PER_NAME; t++) memo.add('www.example.org.', entry(`TYPE${t}`));
     expect(memo.size).toBe(MAX_ENTRIES_PER_NAME);
     expect(memo.find('www.example.org.', 'TYPE1', 'IN', false)).toBeDefined();
@@ -524,6 +544,22 @@ describe('AnswerMemo', () => {
     expect(memo.size).toBe(1);
     expect(memo.find('www.example.org.', 'TYPE1', 'IN', false)).toBeUndefined();
     expect(memo.find('www.example.org.', 'TYPE999', 'IN', false)).toBeDefined();
+  });
+
+  it('tells names seen before from new ones, forgetting them all once a sixteenth of its bits is set', () => {
+    const seen = new SeenNames(1024);
+    expect(seen.seenBefore('www.example.org.')).toBe(false);
+    expect(seen.seenBefore('www.example.org.')).toBe(true);
+    // fill up to the limit, 64 bits: www's and 63 more
+    let set = 1;
+    let i = 0;
+    while (set < 64) if (!seen.seenBefore(`host${i++}.example.org.`)) set++;
+    // names whose bit was set already pass for seen: a few, not most
+    expect(i - 63).toBeLessThan(10);
+    expect(seen.seenBefore('www.example.org.')).toBe(true);
+    // the next new name clears every bit before setting its own
+    while (seen.seenBefore(`host${i++}.example.org.`));
+    expect(seen.seenBefore('www.example.org.')).toBe(false);
   });
 
   it('gives each Zone object one memo of its own', () => {

@@ -87,6 +87,48 @@ export class MemoBudget {
 }
 
 /**
+ * The names asked before, approximately: one bit per hash of the name, so that an answer
+ * is memoized from its name's second query on. A flood of names asked once (random
+ * subdomains) then costs what it cost without a memo; packing and keeping each of those
+ * answers would cost twice that and push the answers that are asked again out of the
+ * budget. A name whose bit another set (a false positive) is merely memoized early. The
+ * bits are cleared once a sixteenth of them is set, so at most about one new name in
+ * sixteen passes for seen; a name asked often is seen again right after.
+ */
+export class SeenNames {
+  readonly #words: Uint32Array;
+  readonly #mask: number;
+  readonly #limit: number;
+  #set = 0;
+
+  /** `bits` must be a power of two. */
+  constructor(bits: number) {
+    this.#words = new Uint32Array(bits >>> 5);
+    this.#mask = bits - 1;
+    this.#limit = bits >>> 4;
+  }
+
+  /** Whether `name` (probably) was seen before; it counts as seen from now on. */
+  seenBefore(name: string): boolean {
+    // FNV-1a, with the high bits folded in: the bit index takes only the low ones.
+    let h = 0x811c9dc5;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    const bit = (h ^ (h >>> 15)) & this.#mask;
+    const words = this.#words;
+    const word = bit >>> 5;
+    const mask = 1 << (bit & 31);
+    if ((words[word] & mask) !== 0) return true;
+    if (this.#set >= this.#limit) {
+      words.fill(0);
+      this.#set = 0;
+    }
+    words[word] |= mask;
+    this.#set++;
+    return false;
+  }
+}
+
+/**
  * The packed answers of one sealed Zone, by lowercased query name. A Zone never changes
  * once sealed, and every new version (reload, transfer, IXFR applied) is a new Zone with
  * a memo of its own, so an entry is valid for as long as its zone is served.
@@ -97,7 +139,11 @@ export class AnswerMemo {
   /** @internal whether the budget counts this memo among those holding entries */
   charged = false;
 
-  constructor(readonly budget: MemoBudget) {}
+  constructor(
+    readonly budget: MemoBudget,
+    /** Shared by all memos: answers are kept from a name's second query on. */
+    readonly seen: SeenNames,
+  ) {}
 
   /** Number of entries held. */
   get size(): number {
@@ -138,7 +184,11 @@ export class AnswerMemo {
   }
 }
 
+/** Bits of the names seen: 128 KiB, cleared after about 65,000 new names. */
+const SEEN_BITS = 1 << 20;
+
 const budget = new MemoBudget(MEMO_BUDGET);
+const seen = new SeenNames(SEEN_BITS);
 /** Keyed weakly: a memo goes when its Zone does (once the budget lets go of it too). */
 const memos = new WeakMap<Zone, AnswerMemo>();
 
@@ -146,7 +196,7 @@ const memos = new WeakMap<Zone, AnswerMemo>();
 export function memoOf(zone: Zone): AnswerMemo {
   let memo = memos.get(zone);
   if (memo === undefined) {
-    memo = new AnswerMemo(budget);
+    memo = new AnswerMemo(budget, seen);
     memos.set(zone, memo);
   }
   return memo;

@@ -35,9 +35,9 @@ const RCODE_MASK = 0xf;
  * be chased.
  *
  * To a writer that takes bytes (the server's own), answers are given from a memo of the
- * zone's answers in wire form (see answer-memo.ts): a repeated question costs one Map
- * lookup and a copy of the bytes with the query's ID and flags, instead of a lookup and an
- * encoding. The bytes are exactly what writing the Message would send; where they cannot
+ * zone's answers in wire form (see answer-memo.ts), filled from a name's second query on:
+ * a repeated question costs one Map lookup and a copy of the bytes with the query's ID and
+ * flags, instead of a lookup and an encoding. The bytes are exactly what writing the Message would send; where they cannot
  * be (the question in other letter case than first asked, an answer the writer would have
  * to truncate), the Message is written. Chased answers depend on another zone and are
  * never memoized.
@@ -50,9 +50,13 @@ export function answerFromZone(
 ): number | Promise<number> {
   if (w.writeBytes === undefined) return answerByLookup(zone, req, w, options, undefined);
   const memo = memoOf(zone);
-  const hit = memo.find(req.name, req.qtype, req.qclass, req.do);
+  const name = req.name;
+  // A name's first query is answered as without a memo, and nothing is kept for it; the
+  // memo is not even searched (it cannot hold the name, and a large Map costs cache misses).
+  if (!memo.seen.seenBefore(name)) return answerByLookup(zone, req, w, options, undefined);
+  const hit = memo.find(name, req.qtype, req.qclass, req.do);
   if (hit === undefined) return answerByLookup(zone, req, w, options, memo);
-  if (hit.fallsThrough && options.fallthrough?.through(req.name) === true) {
+  if (hit.fallsThrough && options.fallthrough?.through(name) === true) {
     return nextOrFailure(options.plugin, options.next, req, w);
   }
   const bytes = hit.packed.bytesFor(req, replyFlags(req.msg.flags, hit.flags));
@@ -73,8 +77,8 @@ function replyFlags(queryFlags: number, answerFlags: number): number {
 }
 
 /**
- * Answers through Zone.lookup. With `memo`, a complete answer is packed, kept there and
- * written as bytes (one encoding, instead of the writer's).
+ * Answers through Zone.lookup. With `memo` (for a name asked before), a complete answer is
+ * packed, kept there and written as bytes (one encoding, instead of the writer's).
  */
 function answerByLookup(
   zone: Zone,
