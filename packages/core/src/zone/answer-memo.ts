@@ -50,8 +50,8 @@ export const MEMO_BUDGET = 32 * 1024 * 1024;
  * The memory budget of a set of memos. When an entry would exceed it, every memo holding
  * entries is emptied, and filling starts again: the hot answers come back at the cost of
  * one lookup each, and the work is O(1) per entry added (each memo dropped got an entry
- * since the last drop). Under a flood of distinct names (random subdomains) that is what
- * an LRU would do too, without its bookkeeping on every hit.
+ * since the last drop). No bookkeeping on hits, as an LRU would need; names asked once
+ * (see SeenNames) mostly never get in, so what fills the budget is answers asked again.
  */
 export class MemoBudget {
   #used = 0;
