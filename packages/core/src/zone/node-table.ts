@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { ZoneNode } from './node.js';
+import { ZoneNode } from './node.js';
 
 /** Slots before the first growth: most zones are small. */
 const INITIAL_SLOTS = 16;
@@ -57,13 +57,33 @@ export class NodeTable {
     }
   }
 
-  /** Adds `node`, whose key the table must not hold yet (get it first). */
-  add(node: ZoneNode): void {
+  /** The node with key `key`, made (without records) and added when the table has none. */
+  nodeFor(key: string): ZoneNode {
+    const h = this.#hash(key);
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = h & mask;
+    for (; ; i = (i + 1) & mask) {
+      const index = slots[2 * i + 1];
+      if (index === 0) break;
+      if (slots[2 * i] === h) {
+        const node = this.#nodes[index - 1];
+        if (node.key === key) return node;
+      }
+    }
+    const node = new ZoneNode(key);
     const nodes = this.#nodes;
     nodes.push(node);
     // At most three quarters full: probe runs stay within a cache line or two.
-    if (nodes.length * 4 > (this.#mask + 1) * 3) this.#grow();
-    this.#place(this.#slots, this.#mask, this.#hash(node.key), nodes.length);
+    if (nodes.length * 4 > (mask + 1) * 3) {
+      this.#grow();
+      this.#place(this.#slots, this.#mask, h, nodes.length);
+    } else {
+      // The free slot the search ended at.
+      slots[2 * i] = h;
+      slots[2 * i + 1] = nodes.length;
+    }
+    return node;
   }
 
   /** Every node in the order added. */

@@ -69,9 +69,8 @@ export class Zone {
   constructor(origin: string) {
     this.origin = parseName(origin);
     this.originKey = nameKey(this.origin);
-    this.apex = new ZoneNode(this.originKey);
+    this.apex = this.nodes.nodeFor(this.originKey);
     this.apex.flags = NodeFlag.APEX | NodeFlag.LINKED;
-    this.nodes.add(this.apex);
   }
 
   /** Builds and seals a zone from records. */
@@ -135,16 +134,11 @@ export class Zone {
         throw new ZoneError(`${rr.name} ${type}: owner is outside the zone`, this.origin, where);
       }
       if (nsec3) {
-        const holder = this.#nsec3Node(key);
+        const holder = this.nsec3Nodes.nodeFor(key);
         if (!holds(holder, rr)) this.#append(holder, rr);
         return;
       }
-      let found = this.nodes.get(key);
-      if (found === undefined) {
-        found = new ZoneNode(key);
-        this.nodes.add(found);
-      }
-      node = found;
+      node = this.nodes.nodeFor(key);
       this.#lastName = rr.name;
       this.#lastNode = node;
     }
@@ -191,15 +185,6 @@ export class Zone {
         node.flags |= NodeFlag.NSEC;
         break;
     }
-  }
-
-  #nsec3Node(key: string): ZoneNode {
-    let node = this.nsec3Nodes.get(key);
-    if (node === undefined) {
-      node = new ZoneNode(key);
-      this.nsec3Nodes.add(node);
-    }
-    return node;
   }
 
   #append(node: ZoneNode, rr: ZoneRecord): void {
@@ -286,22 +271,20 @@ export class Zone {
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[k];
       if ((node.flags & NodeFlag.LINKED) !== 0) continue;
-      path.length = 0;
+      // A depth rather than `path.length = 0`, which would free the array's store and make
+      // the next push allocate one: a hundred bytes of garbage per name.
+      let depth = 0;
       let n = node;
       while ((n.flags & NodeFlag.LINKED) === 0) {
-        path.push(n);
+        path[depth++] = n;
         const pk = parentName(n.key);
         // Names come grouped under their parents, so the last parent found usually serves.
-        let p = pk === lastParent.key ? lastParent : this.nodes.get(pk);
-        if (p === undefined) {
-          p = new ZoneNode(pk);
-          this.nodes.add(p);
-        }
+        const p = pk === lastParent.key ? lastParent : this.nodes.nodeFor(pk);
         lastParent = p;
         n.parent = p;
         n = p;
       }
-      for (let i = path.length - 1; i >= 0; i--) {
+      for (let i = depth - 1; i >= 0; i--) {
         const c = path[i];
         if (((c.parent as ZoneNode).flags & BARRIER) !== 0) c.flags |= NodeFlag.OCCLUDED;
         c.flags |= NodeFlag.LINKED;
