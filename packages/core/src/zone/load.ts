@@ -32,7 +32,7 @@ export async function loadZone(
   // Batches rather than readZone's records one by one: no promise per record.
   for await (const batch of readZoneBatches(path, { origin, rejectOutOfZone: true })) {
     const records = batch.records;
-    for (let i = 0; i < records.length; i++) {
+    for (let i = 0; i < batch.length; i++) {
       const rr = records[i];
       if (!soaSeen && rr.type === 'SOA') {
         soaSeen = true;

@@ -15,6 +15,12 @@
  * until it returns undefined, write the next chunk; `end` after the last one. Token text is
  * made per token (see token-bytes.ts: bytes outside printable ASCII become `\DDD`) as fresh
  * strings, so no record keeps a chunk alive.
+ *
+ * `next` gives each record as new objects. A reader of a large zone uses `advance`
+ * instead, which leaves the record's tokens in the lexer (`count`, `textAt(i)`,
+ * `quotedAt(i)`, `lineAt(i)`, `columnAt(i)`) until the next call: a record then costs the strings of its
+ * tokens and no object or array, which is most of what a million-record zone's load
+ * allocates and collects otherwise.
  */
 import type { TextToken } from '../wire/presentation/token.js';
 import { ZoneFileError } from './errors.js';
@@ -83,8 +89,18 @@ export class ZoneLexer {
   /** offset in the current chunk where the current line starts; negative when it began in an earlier chunk */
   private lineStart = 0;
 
-  private tokens: TextToken[] = [];
+  // The tokens of the record being lexed, or of the one `advance` returned until the next
+  // call: parallel arrays that only ever grow, so that lexing allocates nothing per token
+  // but its text.
+  private readonly texts: string[] = [];
+  private readonly quotes: boolean[] = [];
+  private readonly tokenLines: number[] = [];
+  private readonly tokenColumns: number[] = [];
+  private tokenCount = 0;
+  /** `advance` returned the record in the arrays: the next call starts a new one */
+  private delivered = false;
   private ownerOmitted = false;
+  private recordOwnerOmitted = false;
   private recordBytes = 0;
 
   private tokenStart = 0;
@@ -136,6 +152,22 @@ export class ZoneLexer {
    * byte or an overlong record.
    */
   next(): LexedRecord | undefined {
+    if (!this.advance()) return undefined;
+    const tokens: TextToken[] = [];
+    for (let i = 0; i < this.tokenCount; i++) tokens.push(this.tokenAt(i));
+    return { tokens, ownerOmitted: this.recordOwnerOmitted };
+  }
+
+  /**
+   * Moves to the next complete logical record, as `next` finds it, and returns true; its
+   * tokens are then read with the methods below until the next call. False when `next`
+   * would return undefined.
+   */
+  advance(): boolean {
+    if (this.delivered) {
+      this.delivered = false;
+      this.tokenCount = 0;
+    }
     const buf = this.chunk;
     const n = buf.length;
     let p = this.pos;
@@ -157,7 +189,7 @@ export class ZoneLexer {
             }
             if (this.parens === 0) {
               this.atLineStart = true;
-              if (this.tokens.length > 0) {
+              if (this.tokenCount > 0) {
                 this.pos = p;
                 return this.takeRecord();
               }
@@ -263,11 +295,51 @@ export class ZoneLexer {
       }
     }
     this.pos = p;
-    if (!this.ended || this.finished) return undefined;
+    if (!this.ended || this.finished) return false;
     return this.finish();
   }
 
-  private finish(): LexedRecord | undefined {
+  /** Number of tokens of the current record. */
+  get count(): number {
+    return this.tokenCount;
+  }
+
+  /** Whether the current record's first line began with a space or tab (no owner given). */
+  get omitsOwner(): boolean {
+    return this.recordOwnerOmitted;
+  }
+
+  /** The text of token `i` of the current record. */
+  textAt(i: number): string {
+    return this.texts[i];
+  }
+
+  /** Whether token `i` of the current record was quoted. */
+  quotedAt(i: number): boolean {
+    return this.quotes[i];
+  }
+
+  /** The 1-based line where token `i` of the current record begins. */
+  lineAt(i: number): number {
+    return this.tokenLines[i];
+  }
+
+  /** The 1-based column where token `i` of the current record begins. */
+  columnAt(i: number): number {
+    return this.tokenColumns[i];
+  }
+
+  /** Token `i` of the current record as a new TextToken. */
+  tokenAt(i: number): TextToken {
+    return {
+      text: this.texts[i],
+      quoted: this.quotes[i],
+      line: this.tokenLines[i],
+      column: this.tokenColumns[i],
+    };
+  }
+
+  private finish(): boolean {
     if (this.state === IN_QUOTED) {
       throw this.error(
         "unterminated quoted string: expected '\"' before the end of the file",
@@ -284,9 +356,9 @@ export class ZoneLexer {
         this.parenColumn,
       );
     }
-    if (this.tokens.length > 0) return this.takeRecord();
+    if (this.tokenCount > 0) return this.takeRecord();
     this.finished = true;
-    return undefined;
+    return false;
   }
 
   private startToken(start: number, at: number): void {
@@ -309,7 +381,11 @@ export class ZoneLexer {
       this.partial = undefined;
       text = tokenText(joined, 0, joined.length, this.tokenPrintable);
     }
-    this.tokens.push({ text, quoted, line: this.tokenLine, column: this.tokenColumn });
+    const i = this.tokenCount++;
+    this.texts[i] = text;
+    this.quotes[i] = quoted;
+    this.tokenLines[i] = this.tokenLine;
+    this.tokenColumns[i] = this.tokenColumn;
   }
 
   /** Keeps the bytes of a token cut by the end of a chunk (copied: the chunk is released). */
@@ -320,12 +396,12 @@ export class ZoneLexer {
     if (this.recordBytes + this.partial.length > MAX_RECORD_BYTES) throw this.tooLong();
   }
 
-  private takeRecord(): LexedRecord {
-    const record: LexedRecord = { tokens: this.tokens, ownerOmitted: this.ownerOmitted };
-    this.tokens = [];
+  private takeRecord(): true {
+    this.delivered = true;
+    this.recordOwnerOmitted = this.ownerOmitted;
     this.ownerOmitted = false;
     this.recordBytes = 0;
-    return record;
+    return true;
   }
 
   private tooLong(): ZoneFileError {

@@ -42,7 +42,7 @@ import { tryParseTtl } from '../wire/presentation/ttl.js';
 import type { RecordData, RrsigData, SoaData, TypedRecord, UnknownRecord } from '../wire/types.js';
 import { ZoneFileError, quoteForMessage } from './errors.js';
 import { GenerateSyntaxError, GenerateTemplate, parseGenerateRange } from './generate.js';
-import { ZoneLexer, tokenize, type LexedRecord } from './lexer.js';
+import { ZoneLexer, tokenize } from './lexer.js';
 
 /** A record read from a zone file: typed rdata, or opaque bytes for other types. */
 export type ZoneRecord = TypedRecord | UnknownRecord;
@@ -113,6 +113,15 @@ interface Source {
   chunks: AsyncIterator<Buffer> | undefined;
 }
 
+/**
+ * Where something was written, for errors: a token, or the index of a token in the record
+ * the source's lexer holds (the hot path makes no token objects).
+ */
+type At = TextToken | number;
+
+/** Rdata token lists up to this length are reused from record to record. */
+const POOLED_RDATA_TOKENS = 8;
+
 /** How sources get their bytes: all at once (parseZone) or as a stream (readZone). */
 type Opener = (source: Source) => void;
 
@@ -162,10 +171,16 @@ class ZoneParser {
   private runSize = 0;
   private runMap: Map<number, number> | undefined;
   private readonly classMemo = new Map<string, string | null>();
+  /**
+   * Token lists for rdata by length, their tokens overwritten for each record: rdata
+   * parsers keep no token, so a record's rdata costs no token objects.
+   */
+  private readonly rdataPool: TextToken[][] = [];
 
   // Results of `header`, kept in fields so the per-record path allocates no result object.
   private headerClass: string | undefined;
-  private headerClassToken: TextToken | undefined;
+  /** index of the class token in the current record */
+  private headerClassIndex = 0;
   private headerTtl = -1;
   private headerType = 0;
 
@@ -217,15 +232,14 @@ class ZoneParser {
       }
       const source = this.sources[this.sources.length - 1];
       if (source === undefined) return END;
-      const lexed = source.lexer.next();
-      if (lexed === undefined) {
+      if (!source.lexer.advance()) {
         if (!source.lexer.done) return NEED_INPUT;
         source.stream?.destroy();
         this.sources.pop();
         this.runOwner = undefined;
         continue;
       }
-      const record = this.record(lexed, source);
+      const record = this.record(source);
       if (record !== undefined) return record;
     }
   }
@@ -236,40 +250,40 @@ class ZoneParser {
     this.sources.length = 0;
   }
 
-  private record(lexed: LexedRecord, source: Source): ZoneRecord | undefined {
-    const tokens = lexed.tokens;
+  /** The record in `source`'s lexer (one `advance` made it current), or undefined for a directive. */
+  private record(source: Source): ZoneRecord | undefined {
+    const lexer = source.lexer;
     this.recordFile = source.file;
-    this.recordLine = tokens[0].line ?? 0;
-    this.recordColumn = tokens[0].column ?? 0;
+    this.recordLine = lexer.lineAt(0);
+    this.recordColumn = lexer.columnAt(0);
     let i = 0;
     let owner: string;
-    if (lexed.ownerOmitted) {
+    if (lexer.omitsOwner) {
       if (source.owner === undefined) {
         throw this.fail(
           source,
-          tokens[0],
+          0,
           'no owner name: the line begins with whitespace, which means "same owner as the record before", but there is none',
         );
       }
       owner = source.owner;
     } else {
-      const first = tokens[0];
-      if (!first.quoted && first.text.charCodeAt(0) === DOLLAR) {
-        this.directive(tokens, source);
+      const first = lexer.textAt(0);
+      if (!lexer.quotedAt(0) && first.charCodeAt(0) === DOLLAR) {
+        this.directive(currentTokens(lexer), source);
         return undefined;
       }
-      owner = this.name(first, source.origin, source, 'owner name');
-      this.checkInZone(owner, source, first);
+      owner = this.name(first, 0, source.origin, source, 'owner name');
+      this.checkInZone(owner, source, 0);
       source.owner = owner;
       i = 1;
     }
 
-    const typeIndex = this.header(tokens, i, source);
-    const typeToken = tokens[typeIndex];
+    const typeIndex = this.header(source, i);
     const cls = this.recordClass(source);
     const type = recordTypeToString(this.headerType);
-    const rdataTokens = tokens.slice(typeIndex + 1);
-    const data = this.rdata(this.headerType, rdataTokens, source.origin, source, typeToken, undefined);
+    const rdataTokens = this.rdataTokens(lexer, typeIndex + 1);
+    const data = this.rdata(this.headerType, rdataTokens, source.origin, source, typeIndex, undefined);
 
     const explicitTtl = this.headerTtl >= 0;
     if (explicitTtl) {
@@ -289,7 +303,7 @@ class ZoneParser {
       } else {
         throw this.fail(
           source,
-          typeToken,
+          typeIndex,
           'no TTL: expected a TTL on this record, a $TTL before it, or an earlier record with a TTL',
         );
       }
@@ -348,60 +362,77 @@ class ZoneParser {
   }
 
   /**
-   * Reads `[class] [TTL] [class] type` starting at tokens[i] into headerClass, headerTtl
-   * (-1 when absent) and headerType, and returns the index of the type token.
+   * Reads `[class] [TTL] [class] type` starting at token `start` of the current record of
+   * `source` into headerClass, headerTtl (-1 when absent) and headerType, and returns the
+   * index of the type token.
    */
-  private header(tokens: TextToken[], start: number, source: Source): number {
+  private header(source: Source, start: number): number {
+    const lexer = source.lexer;
+    const n = lexer.count;
     let i = start;
     let cls: string | undefined;
-    let clsToken: TextToken | undefined;
+    let clsIndex = 0;
     let ttl = -1;
-    let t: TextToken | undefined = tokens[i];
-    if (t !== undefined && !t.quoted) {
-      cls = this.classOf(t.text);
-      if (cls !== undefined) {
-        clsToken = t;
-        t = tokens[++i];
-      }
+    if (i < n && !lexer.quotedAt(i)) {
+      cls = this.classOf(lexer.textAt(i));
+      if (cls !== undefined) clsIndex = i++;
     }
-    if (t !== undefined && !t.quoted && isDigit(t.text.charCodeAt(0))) {
-      const value = tryParseTtl(t.text);
-      if (typeof value === 'string')
-        throw this.fail(source, t, `bad TTL ${quoteForMessage(t.text)}: ${value}`);
+    if (i < n && !lexer.quotedAt(i) && isDigit(lexer.textAt(i).charCodeAt(0))) {
+      const text = lexer.textAt(i);
+      const value = tryParseTtl(text);
+      if (typeof value === 'string') throw this.fail(source, i, `bad TTL ${quoteForMessage(text)}: ${value}`);
       ttl = limitTtl(value);
-      t = tokens[++i];
+      i++;
     }
-    if (cls === undefined && t !== undefined && !t.quoted) {
-      cls = this.classOf(t.text);
-      if (cls !== undefined) {
-        clsToken = t;
-        t = tokens[++i];
-      }
+    if (cls === undefined && i < n && !lexer.quotedAt(i)) {
+      cls = this.classOf(lexer.textAt(i));
+      if (cls !== undefined) clsIndex = i++;
     }
-    if (t === undefined) {
+    if (i >= n) {
       throw this.failAfter(
         source,
-        tokens[tokens.length - 1],
+        n - 1,
         `expected ${expectedHeader(cls, ttl)}, found the end of the record`,
       );
     }
-    const type = t.quoted ? -1 : typeNumber(t.text);
+    const text = lexer.textAt(i);
+    const quoted = lexer.quotedAt(i);
+    const type = quoted ? -1 : typeNumber(text);
     if (type < 0) {
-      const found = t.quoted ? `a quoted string "${t.text}"` : quoteForMessage(t.text);
-      throw this.fail(source, t, `expected ${expectedHeader(cls, ttl)}, found ${found}`);
+      const found = quoted ? `a quoted string "${text}"` : quoteForMessage(text);
+      throw this.fail(source, i, `expected ${expectedHeader(cls, ttl)}, found ${found}`);
     }
     if (META_TYPES.has(type)) {
       throw this.fail(
         source,
-        t,
+        i,
         `type ${typeToString(type)} is a query or meta type and cannot appear in a zone file`,
       );
     }
     this.headerClass = cls;
-    this.headerClassToken = clsToken;
+    this.headerClassIndex = clsIndex;
     this.headerTtl = ttl;
     this.headerType = type;
     return i;
+  }
+
+  /** Tokens `from` to the end of the lexer's current record, in a list of the pool's. */
+  private rdataTokens(lexer: ZoneLexer, from: number): TextToken[] {
+    const k = lexer.count - from;
+    let tokens = this.rdataPool[k];
+    if (tokens === undefined) {
+      tokens = [];
+      for (let j = 0; j < k; j++) tokens.push({ text: '', quoted: false, line: 0, column: 0 });
+      if (k <= POOLED_RDATA_TOKENS) this.rdataPool[k] = tokens;
+    }
+    for (let j = 0; j < k; j++) {
+      const t = tokens[j];
+      t.text = lexer.textAt(from + j);
+      t.quoted = lexer.quotedAt(from + j);
+      t.line = lexer.lineAt(from + j);
+      t.column = lexer.columnAt(from + j);
+    }
+    return tokens;
   }
 
   /** The class a record gets: the zone's, which the first explicit class fixes when the caller gave none. */
@@ -415,7 +446,7 @@ class ZoneParser {
     if (stated !== this.zoneClass) {
       throw this.fail(
         source,
-        this.headerClassToken!,
+        this.headerClassIndex,
         `class ${stated} differs from the zone's class ${this.zoneClass}`,
       );
     }
@@ -443,7 +474,8 @@ class ZoneParser {
     tokens: TextToken[],
     origin: string | undefined,
     source: Source,
-    typeToken: TextToken,
+    /** the type token: errors about missing rdata point just past it */
+    typeAt: At,
     context: string | undefined,
   ): RecordData {
     const mnemonic = typeToString(type);
@@ -459,13 +491,13 @@ class ZoneParser {
         const what = at === undefined ? 'a relative name' : `relative name ${quoteForMessage(at.text)}`;
         throw this.fail(
           source,
-          at ?? typeToken,
+          at ?? typeAt,
           `${prefix}${what} but no origin: set $ORIGIN or the origin option`,
         );
       }
       const reason = `${prefix}bad ${typeToString(type)} rdata: ${err.message}`;
       if (at !== undefined) throw this.fail(source, at, reason);
-      throw this.failAfter(source, tokens.length > 0 ? tokens[tokens.length - 1] : typeToken, reason);
+      throw this.failAfter(source, tokens.length > 0 ? tokens[tokens.length - 1] : typeAt, reason);
     }
   }
 
@@ -474,7 +506,7 @@ class ZoneParser {
     switch (keyword.text.toUpperCase()) {
       case '$ORIGIN': {
         const arg = this.argument(tokens, 1, source, 'a domain name after $ORIGIN');
-        source.origin = this.name(arg, source.origin, source, '$ORIGIN name');
+        source.origin = this.name(arg.text, arg, source.origin, source, '$ORIGIN name');
         this.expectEnd(tokens, 2, source, '$ORIGIN');
         return;
       }
@@ -521,13 +553,10 @@ class ZoneParser {
     if (fileToken === undefined)
       throw this.failAfter(source, tokens[0], 'expected a file name after $INCLUDE');
     let origin = source.origin;
-    if (tokens.length > 2)
-      origin = this.name(
-        this.argument(tokens, 2, source, 'an origin'),
-        source.origin,
-        source,
-        '$INCLUDE origin',
-      );
+    if (tokens.length > 2) {
+      const arg = this.argument(tokens, 2, source, 'an origin');
+      origin = this.name(arg.text, arg, source.origin, source, '$INCLUDE origin');
+    }
     this.expectEnd(tokens, 3, source, '$INCLUDE');
     const path = resolve(source.path === undefined ? process.cwd() : dirname(source.path), fileToken.text);
     if (this.sources.some((s) => s.path === path)) {
@@ -557,7 +586,7 @@ class ZoneParser {
     const lhsToken = this.argument(tokens, 2, source, 'an owner name template after the $GENERATE range');
     const range = this.generateSyntax(source, rangeToken, () => parseGenerateRange(rangeToken.text));
     const lhs = this.generateSyntax(source, lhsToken, () => GenerateTemplate.compile(lhsToken.text));
-    const typeIndex = this.header(tokens, 3, source);
+    const typeIndex = this.header(source, 3);
     const rhsTokens = tokens.slice(typeIndex + 1);
     if (rhsTokens.length === 0)
       throw this.failAfter(
@@ -619,7 +648,7 @@ class ZoneParser {
     this.recordColumn = g.at.column ?? 0;
     const context = `$GENERATE iteration ${value}`;
     const ownerText = this.generateSyntax(g.source, g.lhsToken, () => g.lhs.expand(value));
-    const owner = this.name({ ...g.lhsToken, text: ownerText }, g.origin, g.source, `${context}: owner name`);
+    const owner = this.name(ownerText, g.lhsToken, g.origin, g.source, `${context}: owner name`);
     this.checkInZone(owner, g.source, g.lhsToken);
     let tokens: TextToken[];
     if (g.relex) {
@@ -656,13 +685,12 @@ class ZoneParser {
     }
   }
 
-  /** Parses a name token relative to `origin`, refusing relative names when there is none. */
-  private name(token: TextToken, origin: string | undefined, source: Source, what: string): string {
-    const text = token.text;
+  /** Parses name `text` (written at `at`) relative to `origin`, refusing relative names when there is none. */
+  private name(text: string, at: At, origin: string | undefined, source: Source, what: string): string {
     if (origin === undefined && !isAbsoluteName(text)) {
       throw this.fail(
         source,
-        token,
+        at,
         `relative ${what} ${quoteForMessage(text)} but no origin: set $ORIGIN or the origin option`,
       );
     }
@@ -670,12 +698,12 @@ class ZoneParser {
       return parseName(text, origin);
     } catch (err) {
       if (err instanceof NameError)
-        throw this.fail(source, token, `bad ${what} ${quoteForMessage(text)}: ${err.message}`);
+        throw this.fail(source, at, `bad ${what} ${quoteForMessage(text)}: ${err.message}`);
       throw err;
     }
   }
 
-  private checkInZone(owner: string, source: Source, at: TextToken): void {
+  private checkInZone(owner: string, source: Source, at: At): void {
     if (
       this.options.rejectOutOfZone &&
       this.zoneOrigin !== undefined &&
@@ -705,15 +733,24 @@ class ZoneParser {
     }
   }
 
-  private fail(source: Source, at: TextToken, reason: string): ZoneFileError {
-    return new ZoneFileError(reason, source.file, at.line ?? 0, at.column ?? 0);
+  private fail(source: Source, at: At, reason: string): ZoneFileError {
+    const token = typeof at === 'number' ? source.lexer.tokenAt(at) : at;
+    return new ZoneFileError(reason, source.file, token.line ?? 0, token.column ?? 0);
   }
 
-  /** An error about something missing after `last` (the column just past it). */
-  private failAfter(source: Source, last: TextToken, reason: string): ZoneFileError {
+  /** An error about something missing after `at` (the column just past it). */
+  private failAfter(source: Source, at: At, reason: string): ZoneFileError {
+    const last = typeof at === 'number' ? source.lexer.tokenAt(at) : at;
     const width = last.text.length + (last.quoted ? 2 : 0);
     return new ZoneFileError(reason, source.file, last.line ?? 0, (last.column ?? 0) + width);
   }
+}
+
+/** The tokens of the lexer's current record as new objects (for directives, which keep some). */
+function currentTokens(lexer: ZoneLexer): TextToken[] {
+  const tokens: TextToken[] = [];
+  for (let i = 0; i < lexer.count; i++) tokens.push(lexer.tokenAt(i));
+  return tokens;
 }
 
 function isRdataError(err: unknown): err is PresentationError | NameError | MnemonicError {
@@ -880,22 +917,21 @@ async function feed(source: Source): Promise<void> {
 /**
  * Records read in one go and where each begins, in parallel arrays: a position costs three
  * stores, not an object per record. Line and column are 1-based (0 when unknown); doubles,
- * so no line number of any file wraps.
+ * so no line number of any file wraps. The first `length` entries are the batch's: the
+ * arrays are reused from batch to batch (growing a fresh pair of arrays to a thousand
+ * entries for every batch made a tenth of a large load's garbage).
  */
 export class RecordBatch {
   readonly records: ZoneRecord[] = [];
   readonly files: (string | undefined)[] = [];
   readonly lines = new Float64Array(BATCH_SIZE);
   readonly columns = new Float64Array(BATCH_SIZE);
-
-  get length(): number {
-    return this.records.length;
-  }
+  length = 0;
 
   add(record: ZoneRecord, file: string | undefined, line: number, column: number): void {
-    const i = this.records.length;
-    this.records.push(record);
-    this.files.push(file);
+    const i = this.length++;
+    this.records[i] = record;
+    this.files[i] = file;
     this.lines[i] = line;
     this.columns[i] = column;
   }
@@ -913,7 +949,8 @@ function fill(parser: ZoneParser, batch: RecordBatch): typeof NEED_INPUT | typeo
 
 /**
  * The records of a zone file in batches, read in chunks (a batch ends where a chunk runs
- * out, so records reach the consumer before the next read). A batch is never empty.
+ * out, so records reach the consumer before the next read). A batch is never empty. Every
+ * batch is the same object, refilled: take what you need from it before asking for the next.
  */
 export async function* readZoneBatches(
   path: string,
@@ -921,9 +958,10 @@ export async function* readZoneBatches(
 ): AsyncGenerator<RecordBatch, void, undefined> {
   const parser = new ZoneParser(options, openStream, path, resolve(path));
   openStream(parser.current);
+  const batch = new RecordBatch();
   try {
     for (;;) {
-      const batch = new RecordBatch();
+      batch.length = 0;
       let out: ReturnType<typeof fill>;
       try {
         out = fill(parser, batch);
@@ -960,8 +998,12 @@ export interface ZoneRecordStream extends AsyncIterableIterator<ZoneRecord> {
  * already read costs one resolved promise.
  */
 class RecordIterator implements ZoneRecordStream {
-  private batch = new RecordBatch();
+  private batch: RecordBatch | undefined;
   private index = 0;
+  // The position of the record returned last, copied: the batch is refilled in place.
+  file: string | undefined;
+  line = 0;
+  column = 0;
 
   constructor(private readonly batches: AsyncGenerator<RecordBatch, void, undefined>) {}
 
@@ -969,36 +1011,33 @@ class RecordIterator implements ZoneRecordStream {
     return this;
   }
 
-  get file(): string | undefined {
-    return this.index === 0 ? undefined : this.batch.files[this.index - 1];
-  }
-
-  get line(): number {
-    return this.index === 0 ? 0 : this.batch.lines[this.index - 1];
-  }
-
-  get column(): number {
-    return this.index === 0 ? 0 : this.batch.columns[this.index - 1];
-  }
-
   next(): Promise<IteratorResult<ZoneRecord>> {
-    if (this.index < this.batch.length)
-      return Promise.resolve({ value: this.batch.records[this.index++], done: false });
+    const batch = this.batch;
+    if (batch !== undefined && this.index < batch.length)
+      return Promise.resolve({ value: this.take(batch), done: false });
     return this.refill();
   }
 
+  private take(batch: RecordBatch): ZoneRecord {
+    const i = this.index++;
+    this.file = batch.files[i];
+    this.line = batch.lines[i];
+    this.column = batch.columns[i];
+    return batch.records[i];
+  }
+
   private async refill(): Promise<IteratorResult<ZoneRecord>> {
+    this.batch = undefined;
     const result = await this.batches.next();
     if (result.done) return { value: undefined, done: true };
     // batches are never empty
     this.batch = result.value;
-    this.index = 1;
-    return { value: this.batch.records[0], done: false };
+    this.index = 0;
+    return { value: this.take(result.value), done: false };
   }
 
   async return(): Promise<IteratorResult<ZoneRecord>> {
-    this.batch = new RecordBatch();
-    this.index = 0;
+    this.batch = undefined;
     await this.batches.return(undefined);
     return { value: undefined, done: true };
   }
@@ -1017,7 +1056,7 @@ export function readZone(path: string, options: ZoneReadOptions = {}): ZoneRecor
 export async function loadZoneFile(path: string, options: ZoneReadOptions = {}): Promise<ZoneRecord[]> {
   const records: ZoneRecord[] = [];
   for await (const batch of readZoneBatches(path, options)) {
-    for (const record of batch.records) records.push(record);
+    for (let i = 0; i < batch.length; i++) records.push(batch.records[i]);
   }
   return records;
 }
