@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { Flag, Rcode } from '../wire/constants.js';
 import { createOpt } from '../wire/edns.js';
 import { decodeMessage } from '../wire/decode.js';
+import { encodeMessage } from '../wire/encode.js';
 import type { Message, ResourceRecord } from '../wire/types.js';
 import { parseZone } from '../zonefile/reader.js';
 import { Fallthrough } from '../plugin/fallthrough.js';
@@ -123,7 +124,10 @@ async function answer(
 ): Promise<Answered> {
   const sw = new Capture(a.transport ?? 'udp');
   const w = path === 'memo' ? sw : messagesOnly(sw);
-  const req = new Request(queryOf(a), w);
+  const query = queryOf(a);
+  const req = new Request(query, w);
+  // as the server dispatches it: the writer copies the question from the query's bytes
+  req.wire = encodeMessage(query);
   req.resolver = resolver;
   sw.req = req;
   const rcode = await answerFromZone(zone, req, w, options);

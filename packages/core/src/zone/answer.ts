@@ -21,7 +21,6 @@ export interface ZoneAnswerOptions {
 }
 
 const WILDCARD_METADATA = 'zone/wildcard';
-const OPCODE_MASK = 0x7800;
 const RCODE_MASK = 0xf;
 
 /**
@@ -59,21 +58,11 @@ export function answerFromZone(
   if (hit.fallsThrough && options.fallthrough?.through(name) === true) {
     return nextOrFailure(options.plugin, options.next, req, w);
   }
-  const bytes = hit.packed.bytesFor(req, replyFlags(req.msg.flags, hit.flags));
+  const bytes = hit.packed.bytesFor(req, req.replyFlags() | hit.flags);
   if (bytes === undefined) return answerByLookup(zone, req, w, options, undefined);
   if (hit.wildcard !== undefined) req.setMetadata(WILDCARD_METADATA, hit.wildcard);
   w.writeBytes(bytes);
   return hit.rcode;
-}
-
-/**
- * The header flags of the response to a query with flags `queryFlags`, as Request.reply
- * makes them (QR, the opcode, RD and CD copied for QUERY), with the answer's AA and rcode.
- */
-function replyFlags(queryFlags: number, answerFlags: number): number {
-  const opcode = queryFlags & OPCODE_MASK;
-  const copied = opcode === 0 ? queryFlags & (Flag.RD | Flag.CD) : 0;
-  return Flag.QR | opcode | copied | answerFlags;
 }
 
 /**
@@ -121,7 +110,7 @@ function answerByLookup(
         req.name,
         new MemoEntry(req.qtype, req.qclass, req.do, packed, flags, res.rcode, fallsThrough, wildcard),
       );
-      const bytes = packed.bytesFor(req, replyFlags(req.msg.flags, flags));
+      const bytes = packed.bytesFor(req, req.replyFlags() | flags);
       if (bytes !== undefined) {
         w.writeBytes(bytes);
         return res.rcode;
