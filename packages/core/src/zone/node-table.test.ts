@@ -46,13 +46,29 @@ describe('NodeTable', () => {
     expect(seen).toEqual(['a.', 'aa.', 'aaa.']);
   });
 
+  it('hashes keys that share the suffix apart, and keys no longer than it whole', () => {
+    const t = new NodeTable('example.'.length);
+    const apex = t.nodeFor('example.');
+    const names = ['a.example.', 'b.example.', 'ab.example.', 'e.', '.', 'a.example.org.'];
+    const nodes = names.map((k) => t.nodeFor(k));
+    expect(t.get('example.')).toBe(apex);
+    names.forEach((k, i) => expect(t.get(k)).toBe(nodes[i]));
+    expect(t.get('c.example.')).toBeUndefined();
+    expect(t.size).toBe(7);
+  });
+
   it('answers like a Map for any keys (property)', () => {
+    const key = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.string({ maxLength: 4 }).map((s) => s + '.zone.'),
+    );
     fc.assert(
       fc.property(
-        fc.array(fc.string({ maxLength: 12 }), { maxLength: 300 }),
-        fc.array(fc.string({ maxLength: 12 })),
-        (added, probes) => {
-          const t = new NodeTable();
+        fc.integer({ min: 0, max: 8 }),
+        fc.array(key, { maxLength: 300 }),
+        fc.array(key),
+        (suffixLength, added, probes) => {
+          const t = new NodeTable(suffixLength);
           const m = new Map<string, unknown>();
           for (const k of added) {
             const n = t.nodeFor(k);

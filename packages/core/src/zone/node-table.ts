@@ -18,9 +18,11 @@ const FNV_PRIME = 0x01000193;
  * a cache line or two and no string; a hit compares one key. Growth rehashes from the
  * stored hashes without touching a key.
  *
- * Open addressing with linear probing, at most three quarters full. The hash is FNV-1a with a random
- * seed per table and a final mix, so names that collide cannot be chosen without the seed
- * (zone data can come from a transfer). Nodes are never removed: a zone is built once.
+ * Open addressing with linear probing, at most three quarters full. The hash is FNV-1a
+ * with a random seed per table and a final mix, so names that collide cannot be chosen
+ * without the seed (zone data can come from a transfer). Every key of a zone ends with its
+ * origin, so the hash skips that common suffix (it would add nothing but time) and covers
+ * the rest and the length. Nodes are never removed: a zone is built once.
  */
 export class NodeTable {
   /** Pairs (hash, index into #nodes plus one); an index of 0 marks a free slot. */
@@ -28,6 +30,12 @@ export class NodeTable {
   #mask = INITIAL_SLOTS - 1;
   readonly #nodes: ZoneNode[] = [];
   readonly #seed = randomInt(0x7fffffff);
+  readonly #suffixLength: number;
+
+  /** `suffixLength`: how many characters at the end most keys share (the origin's length). */
+  constructor(suffixLength = 0) {
+    this.#suffixLength = suffixLength;
+  }
 
   /** Number of nodes. */
   get size(): number {
@@ -112,8 +120,11 @@ export class NodeTable {
   }
 
   #hash(key: string): number {
-    let h = this.#seed;
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
+    const n = key.length;
+    // A key no longer than the suffix (the origin itself, or one from elsewhere) is hashed whole.
+    const end = n > this.#suffixLength ? n - this.#suffixLength : n;
+    let h = Math.imul(this.#seed ^ n, FNV_PRIME);
+    for (let i = 0; i < end; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
     // FNV leaves its low bits, the ones that pick the slot, poorly mixed: murmur3's finaliser.
     h ^= h >>> 16;
     h = Math.imul(h, 0x85ebca6b);

@@ -40,11 +40,11 @@ export class Zone {
   /** @internal the apex lowercased */
   readonly originKey: string;
   /** @internal every owner name (and, after sealing, every empty non-terminal) */
-  readonly nodes = new NodeTable();
+  readonly nodes: NodeTable;
   /** @internal */
   readonly apex: ZoneNode;
   /** @internal NSEC3 records and their RRSIGs live apart: their owners are not names of the zone. */
-  readonly nsec3Nodes = new NodeTable();
+  readonly nsec3Nodes: NodeTable;
 
   /** @internal after sealing: how to prove denials (NSEC or NSEC3), null for an unsigned zone */
   denial: Denial | null = null;
@@ -69,6 +69,8 @@ export class Zone {
   constructor(origin: string) {
     this.origin = parseName(origin);
     this.originKey = nameKey(this.origin);
+    this.nodes = new NodeTable(this.originKey.length);
+    this.nsec3Nodes = new NodeTable(this.originKey.length);
     this.apex = this.nodes.nodeFor(this.originKey);
     this.apex.flags = NodeFlag.APEX | NodeFlag.LINKED;
   }
