@@ -450,6 +450,25 @@ describe('errors carry file, line, column and say what was expected', () => {
     expect(read('$TTL 1\nwww.example.net. A 192.0.2.1\n')).toHaveLength(1);
   });
 
+  it('relative owners outside the zone, after ones inside from the same origin', () => {
+    // www.example.org. is in zone www.example.org.; its origin example.org. is not, so
+    // the next relative owner must be checked again.
+    const options = { origin: 'www.example.org.', rejectOutOfZone: true };
+    expect(
+      zoneError('$TTL 1\n@ A 192.0.2.1\n$ORIGIN example.org.\nwww A 192.0.2.2\nmail A 192.0.2.3\n', options),
+    ).toMatchObject({
+      line: 5,
+      column: 1,
+      reason: 'owner mail.example.org. is outside the zone www.example.org.',
+    });
+    expect(
+      zoneError('$TTL 1\na A 192.0.2.1\n$ORIGIN org.\nb A 192.0.2.2\n', {
+        origin: 'example.org.',
+        rejectOutOfZone: true,
+      }),
+    ).toMatchObject({ line: 4, column: 1 });
+  });
+
   it('bad options', () => {
     expect(zoneError('', { origin: 'a..b' }).reason).toMatch(/bad origin option/);
     expect(zoneError('', { class: 'XX' }).reason).toMatch(/bad class option/);

@@ -171,6 +171,8 @@ class ZoneParser {
   private runSize = 0;
   private runMap: Map<number, number> | undefined;
   private readonly classMemo = new Map<string, string | null>();
+  /** An origin found inside the zone (see checkInZone). */
+  private originInZone: string | undefined;
   /**
    * Token lists for rdata by length, their tokens overwritten for each record: rdata
    * parsers keep no token, so a record's rdata costs no token objects.
@@ -274,7 +276,7 @@ class ZoneParser {
         return undefined;
       }
       owner = this.name(first, 0, source.origin, source, 'owner name');
-      this.checkInZone(owner, source, 0);
+      this.checkInZone(owner, source, 0, !isAbsoluteName(first), source.origin);
       source.owner = owner;
       i = 1;
     }
@@ -649,7 +651,7 @@ class ZoneParser {
     const context = `$GENERATE iteration ${value}`;
     const ownerText = this.generateSyntax(g.source, g.lhsToken, () => g.lhs.expand(value));
     const owner = this.name(ownerText, g.lhsToken, g.origin, g.source, `${context}: owner name`);
-    this.checkInZone(owner, g.source, g.lhsToken);
+    this.checkInZone(owner, g.source, g.lhsToken, !isAbsoluteName(ownerText), g.origin);
     let tokens: TextToken[];
     if (g.relex) {
       const at = g.rhsTokens[0];
@@ -703,14 +705,25 @@ class ZoneParser {
     }
   }
 
-  private checkInZone(owner: string, source: Source, at: At): void {
-    if (
-      this.options.rejectOutOfZone &&
-      this.zoneOrigin !== undefined &&
-      !isSubdomain(owner, this.zoneOrigin)
-    ) {
-      throw this.fail(source, at, `owner ${owner} is outside the zone ${this.zoneOrigin}`);
+  /**
+   * Refuses `owner` when it lies outside the zone and the options ask for that. `relative`:
+   * the owner was written relative to `origin`, so it lies below it; once an origin has
+   * been found inside the zone, its relative names need no check of their own.
+   */
+  private checkInZone(
+    owner: string,
+    source: Source,
+    at: At,
+    relative: boolean,
+    origin: string | undefined,
+  ): void {
+    const zone = this.zoneOrigin;
+    if (!this.options.rejectOutOfZone || zone === undefined) return;
+    if (relative && origin !== undefined && origin === this.originInZone) return;
+    if (!isSubdomain(owner, zone)) {
+      throw this.fail(source, at, `owner ${owner} is outside the zone ${zone}`);
     }
+    if (relative && origin !== undefined && isSubdomain(origin, zone)) this.originInZone = origin;
   }
 
   /** tokens[i], which must exist and not be quoted. */
