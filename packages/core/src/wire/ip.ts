@@ -82,11 +82,13 @@ function hexValue(c: number): number {
   return -1;
 }
 
+/** parseIPv6's groups, reused (it is synchronous): a zone load parses one per AAAA record. */
+const groups = new Uint16Array(8);
+
 /** Standard IPv6 text (RFC 4291 2.2), with '::' and an optional dotted-quad tail; no zone id. */
 export function parseIPv6(text: string, out: Uint8Array, off: number): boolean {
   const n = text.length;
   if (n < 2 || n > 45) return false;
-  const groups = new Uint16Array(8);
   let count = 0;
   let gap = -1;
   let i = 0;
