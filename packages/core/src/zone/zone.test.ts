@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parseZone } from '../zonefile/reader.js';
 import { createOpt } from '../wire/edns.js';
 import type { ResourceRecord } from '../wire/types.js';
 import { Zone } from './zone.js';
+import { nameKey, parentName, parseName } from '../wire/name.js';
 import { ZoneError } from './errors.js';
 
 const HEAD = `$ORIGIN example.org.
@@ -147,5 +149,24 @@ describe('Zone building and validation', () => {
         '@ NSEC3PARAM 2 0 0 -\n0p9mhaveqvm6t7vbl5lop2u3t2rp3tom NSEC3 2 0 0 - 2t7b4g4vsa5smi47k61mv5bv1a22bojr NS\n',
     );
     expect(e.reason).toMatch(/unsupported NSEC3 hash algorithm 2/);
+  });
+
+  it('links every name to its parent, escaped dots and backslashes in labels too (property)', () => {
+    // Labels whose escapes put a dot or a backslash where a quick suffix test could be fooled.
+    const label = fc
+      .array(fc.constantFrom('a', 'B', '\\.', '\\\\', '\\046', '\\092', '-'), { minLength: 1, maxLength: 4 })
+      .map((parts) => parts.join(''));
+    const owner = fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join('.'));
+    fc.assert(
+      fc.property(fc.uniqueArray(owner, { maxLength: 20 }), (owners) => {
+        const zone = build(HEAD + owners.map((o) => `${o} TXT x`).join('\n') + '\n');
+        for (const node of zone.nodes.values()) {
+          if (node === zone.apex) continue;
+          expect(node.parent).toBe(zone.nodes.get(parentName(node.key)));
+        }
+        for (const o of owners)
+          expect(zone.nodes.get(nameKey(parseName(o, 'example.org.')))?.empty).toBe(false);
+      }),
+    );
   });
 });

@@ -13,6 +13,20 @@ import { NodeTable } from './node-table.js';
 /** Types that may share an owner with a CNAME (RFC 2181 10.1, RFC 4035 2.5). */
 const CNAME_COMPANIONS: ReadonlySet<string> = new Set(['CNAME', 'RRSIG', 'NSEC']);
 
+const BACKSLASH = 0x5c;
+
+/**
+ * Whether `parent` is the parent of `key` (both lowercased normalised names), found
+ * without making the parent's name: `key` is `parent` with one more label, whose end no
+ * earlier dot and no backslash before the separating dot put in doubt. False also for
+ * some true parents (an escaped dot or backslash in that label, the root): callers then
+ * ask parentName.
+ */
+function isParentKey(key: string, parent: string): boolean {
+  const cut = key.length - parent.length - 1;
+  return cut > 0 && key.indexOf('.') === cut && key.charCodeAt(cut - 1) !== BACKSLASH && key.endsWith(parent);
+}
+
 /** Whether `node` already has a record equal to `rr` (RFC 2181 5: no duplicates in an RRset). */
 function holds(node: ZoneNode, rr: ZoneRecord): boolean {
   const records = node.records;
@@ -279,9 +293,8 @@ export class Zone {
       let n = node;
       while ((n.flags & NodeFlag.LINKED) === 0) {
         path[depth++] = n;
-        const pk = parentName(n.key);
         // Names come grouped under their parents, so the last parent found usually serves.
-        const p = pk === lastParent.key ? lastParent : this.nodes.nodeFor(pk);
+        const p = isParentKey(n.key, lastParent.key) ? lastParent : this.nodes.nodeFor(parentName(n.key));
         lastParent = p;
         n.parent = p;
         n = p;
