@@ -14,6 +14,12 @@ import { TokenReader } from './token-reader.js';
  * plus RFC 3597 generic rdata (`\# <length> <hex>`) for any type.
  */
 
+// One reader serves every call, as a zone load reads a million records; a call made while
+// it is in use (none is today) gets a reader of its own.
+const NO_TOKENS: readonly TextToken[] = [];
+const sharedReader = new TokenReader(NO_TOKENS, '.', '');
+let sharedReaderBusy = false;
+
 /**
  * Reads the rdata tokens of a record of `type` (a mnemonic, any case, or TYPEnnn).
  * Relative names are completed with `origin` (absolute, as parseName returns it). Typed
@@ -29,8 +35,18 @@ export function rdataFromText(type: string, tokens: TextToken[], origin: string)
     if (err instanceof MnemonicError) throw new PresentationError(`unknown record type ${JSON.stringify(type)}`);
     throw err;
   }
+  if (sharedReaderBusy) return readRdata(code, new TokenReader(tokens, origin, typeToString(code)));
+  sharedReaderBusy = true;
+  try {
+    return readRdata(code, sharedReader.reset(tokens, origin, typeToString(code)));
+  } finally {
+    sharedReader.tokens = NO_TOKENS;
+    sharedReaderBusy = false;
+  }
+}
+
+function readRdata(code: number, reader: TokenReader): RecordData {
   const name = recordTypeToString(code);
-  const reader: TokenReader = new TokenReader(tokens, origin, typeToString(code));
   if (code === 41) reader.failAt(undefined, 'OPT is a pseudo-record and has no presentation form');
   if (isGenericRdata(reader)) {
     const bytes = readGenericRdata(reader);

@@ -15,11 +15,20 @@ export class TokenReader {
   pos = 0;
 
   constructor(
-    readonly tokens: readonly TextToken[],
-    readonly origin: string,
+    public tokens: readonly TextToken[],
+    public origin: string,
     /** the record type, for messages */
-    readonly type: string,
+    public type: string,
   ) {}
+
+  /** Starts over on another record's tokens (rdataFromText reuses one reader). */
+  reset(tokens: readonly TextToken[], origin: string, type: string): this {
+    this.tokens = tokens;
+    this.origin = origin;
+    this.type = type;
+    this.pos = 0;
+    return this;
+  }
 
   get atEnd(): boolean {
     return this.pos >= this.tokens.length;
