@@ -5,7 +5,7 @@ export { nsec3Hash, Nsec3Error } from './nsec3.js';
 export { loadZone } from './load.js';
 export { applyZoneDiffs } from './apply.js';
 export { answerFromZone, type ZoneAnswerOptions } from './answer.js';
-export { ZoneSet, type ZoneChangeListener } from './set.js';
+export { ZoneSet, ZoneSets, type ZoneChangeListener } from './set.js';
 export {
   STARTUP_NOTIFY_DELAY_MS,
   parseTransferOption,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseZone } from '../zonefile/reader.js';
 import type { ResourceRecord } from '../wire/types.js';
-import { ZoneSet } from './set.js';
+import { ZoneSet, ZoneSets } from './set.js';
 import { Zone } from './zone.js';
 
 function zone(origin: string, serial: number, extra = ''): Zone {
@@ -114,5 +114,64 @@ describe('ZoneSet', () => {
     const step = { from: s.get('example.org.')!.soa, to: v3.soa, deleted: [], added: [] };
     s.set(v3, [step]);
     expect(s.ixfr('example.org.', 2)).toEqual([step]);
+  });
+});
+
+describe('ZoneSets', () => {
+  it('transfers a zone from the first set with data for it', () => {
+    const a = new ZoneSet();
+    const b = new ZoneSet();
+    a.add('example.org.'); // declared, no data yet
+    b.set(zone('example.org.', 7, 'www 60 A 192.0.2.7\n'));
+    b.set(zone('example.net.', 1));
+    a.set(zone('example.com.', 3));
+    const sets = new ZoneSets([a, b]);
+    const records = flatten(sets.transfer('example.org.'));
+    expect(records.map((r) => r.type)).toEqual(['SOA', 'NS', 'A', 'A', 'SOA']);
+    expect((records[0] as { data: { serial: number } }).data.serial).toBe(7);
+    expect(flatten(sets.transfer('example.com.'))).toHaveLength(4);
+    expect(sets.transfer('example.edu.')).toBeUndefined();
+    expect(new ZoneSets([]).transfer('example.org.')).toBeUndefined();
+  });
+
+  it('lists the zones with data of every set, in order, and keeps history in all of them', () => {
+    const a = new ZoneSet();
+    const b = new ZoneSet();
+    a.set(zone('a.example.', 1));
+    a.add('pending.example.');
+    b.set(zone('b.example.', 1));
+    const sets = new ZoneSets([a, b]);
+    expect([...sets.transferZones()]).toEqual(['a.example.', 'b.example.']);
+
+    sets.keepHistory({});
+    a.set(zone('a.example.', 2, 'x 60 A 192.0.2.2\n'));
+    b.set(zone('b.example.', 2, 'y 60 A 192.0.2.3\n'));
+    expect(sets.ixfr('a.example.', 1)?.map((d) => d.to.data.serial)).toEqual([2]);
+    expect(sets.ixfr('b.example.', 1)?.map((d) => d.added.map((r) => r.name))).toEqual([['y.b.example.']]);
+    expect(sets.ixfr('b.example.', 5)).toBeUndefined();
+    expect(sets.ixfr('c.example.', 1)).toBeUndefined();
+  });
+
+  it('asks IXFR of the first set that knows the zone, even one without data', () => {
+    const a = new ZoneSet();
+    const b = new ZoneSet();
+    a.add('example.org.');
+    b.keepHistory();
+    b.set(zone('example.org.', 1));
+    b.set(zone('example.org.', 2));
+    expect(b.ixfr('example.org.', 1)).toHaveLength(1);
+    expect(new ZoneSets([a, b]).ixfr('example.org.', 1)).toBeUndefined();
+    expect(new ZoneSets([b, a]).ixfr('example.org.', 1)).toHaveLength(1);
+  });
+
+  it('tells a listener of new versions in any set', () => {
+    const a = new ZoneSet();
+    const b = new ZoneSet();
+    const heard: string[] = [];
+    new ZoneSets([a, b]).onZoneChange((z, serial) => heard.push(`${z} ${serial}`));
+    a.set(zone('a.example.', 1));
+    b.set(zone('b.example.', 4));
+    b.set(zone('b.example.', 4));
+    expect(heard).toEqual(['a.example. 1', 'b.example. 4']);
   });
 });

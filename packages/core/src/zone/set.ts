@@ -158,3 +158,42 @@ export class ZoneSet implements Transferer {
     this.#listeners.push(listener);
   }
 }
+
+/**
+ * Several ZoneSets as one Transferer: what a plugin with several zone directives (auto's
+ * directories, secondary's groups), each holding its own ZoneSet, hands the `transfer`
+ * plugin. A zone is transferred by the first set that has data for it; its IXFR steps come
+ * from the first set that knows it; history, the zones with data and change listeners
+ * span all sets. Plugins extend it, so the handler itself is the Transferer.
+ */
+export class ZoneSets implements Transferer {
+  constructor(
+    /** The sets, in the order the directives were written. */
+    readonly sets: readonly ZoneSet[],
+  ) {}
+
+  transfer(zone: string): Iterable<readonly ResourceRecord[]> | undefined {
+    for (const set of this.sets) {
+      const batches = set.transfer(zone);
+      if (batches !== undefined) return batches;
+    }
+    return undefined;
+  }
+
+  ixfr(zone: string, serial: number): readonly ZoneDiff[] | undefined {
+    for (const set of this.sets) if (set.has(zone)) return set.ixfr(zone, serial);
+    return undefined;
+  }
+
+  keepHistory(options?: ZoneHistoryOptions): void {
+    for (const set of this.sets) set.keepHistory(options);
+  }
+
+  *transferZones(): Iterable<string> {
+    for (const set of this.sets) yield* set.transferZones();
+  }
+
+  onZoneChange(listener: ZoneChangeListener): void {
+    for (const set of this.sets) set.onZoneChange(listener);
+  }
+}
