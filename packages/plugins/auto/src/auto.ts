@@ -1,31 +1,30 @@
 import {
   Rcode,
+  ZoneSets,
   answerFromZone,
   isTransferQuery,
   nextOrFailure,
   type Handler,
   type Request,
-  type ResourceRecord,
   type ResponseWriter,
-  type Transferer,
-  type ZoneChangeListener,
-  type ZoneDiff,
-  type ZoneHistoryOptions,
 } from '@tsdns/core';
 import type { AutoDirectory, AutoZones } from './zones.js';
 
 /**
  * Answers authoritatively from the zones the `auto` directives of its block loaded
  * (through core's answerFromZone, as file does); names outside them go to the next
- * plugin. It is the zones' Transferer, so the `transfer` plugin can serve them too.
+ * plugin. It is the zones' Transferer (over every directory's ZoneSet), so the `transfer`
+ * plugin can serve them too.
  */
-export class AutoHandler implements Handler, Transferer {
+export class AutoHandler extends ZoneSets implements Handler {
   readonly name = 'auto';
 
   constructor(
     readonly zones: AutoZones,
     readonly next: Handler | undefined,
-  ) {}
+  ) {
+    super(zones.directories.map((dir) => dir.zones));
+  }
 
   /** The directory serving the zone `name` is in, and that zone: the longest match over all. */
   #find(name: string): { dir: AutoDirectory; origin: string } | undefined {
@@ -46,30 +45,5 @@ export class AutoHandler implements Handler, Transferer {
     // Without `transfer to` nobody may transfer here; the transfer plugin, earlier in the chain, may.
     if (isTransferQuery(req)) return found.dir.transfer?.serve(req, w) ?? Rcode.REFUSED;
     return answerFromZone(zone, req, w, { plugin: this.name, next: this.next });
-  }
-
-  transfer(zone: string): Iterable<readonly ResourceRecord[]> | undefined {
-    for (const dir of this.zones.directories) {
-      const batches = dir.zones.transfer(zone);
-      if (batches !== undefined) return batches;
-    }
-    return undefined;
-  }
-
-  ixfr(zone: string, serial: number): readonly ZoneDiff[] | undefined {
-    for (const dir of this.zones.directories) if (dir.zones.has(zone)) return dir.zones.ixfr(zone, serial);
-    return undefined;
-  }
-
-  keepHistory(options?: ZoneHistoryOptions): void {
-    for (const dir of this.zones.directories) dir.zones.keepHistory(options);
-  }
-
-  *transferZones(): Iterable<string> {
-    for (const dir of this.zones.directories) yield* dir.zones.transferZones();
-  }
-
-  onZoneChange(listener: ZoneChangeListener): void {
-    for (const dir of this.zones.directories) dir.zones.onZoneChange(listener);
   }
 }

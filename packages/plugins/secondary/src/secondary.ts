@@ -2,6 +2,7 @@ import {
   Flag,
   Opcode,
   Rcode,
+  ZoneSets,
   answerFromZone,
   getOpcode,
   isTransferQuery,
@@ -10,12 +11,7 @@ import {
   type Handler,
   type Readiness,
   type Request,
-  type ResourceRecord,
   type ResponseWriter,
-  type Transferer,
-  type ZoneChangeListener,
-  type ZoneDiff,
-  type ZoneHistoryOptions,
 } from '@tsdns/core';
 import type { SecondaryGroup, SecondaryZones } from './zones.js';
 
@@ -29,16 +25,18 @@ const NOTAUTH = 9;
  * answerFromZone, as file does): SERVFAIL while a zone has no data yet or has expired;
  * names outside the zones go to the next plugin (or are refused when there is none).
  * Takes NOTIFY messages for its zones from their primaries. It is the zones' Transferer
- * (the `transfer` plugin can pass them on) and reports readiness: ready once every zone
- * has data.
+ * (over every group's ZoneSet: the `transfer` plugin can pass them on) and reports
+ * readiness: ready once every zone has data.
  */
-export class SecondaryHandler implements Handler, Transferer, Readiness {
+export class SecondaryHandler extends ZoneSets implements Handler, Readiness {
   readonly name = 'secondary';
 
   constructor(
     readonly zones: SecondaryZones,
     readonly next: Handler | undefined,
-  ) {}
+  ) {
+    super(zones.groups.map((g) => g.zones));
+  }
 
   #find(name: string): { group: SecondaryGroup; origin: string } | undefined {
     let best: { group: SecondaryGroup; origin: string } | undefined;
@@ -91,30 +89,5 @@ export class SecondaryHandler implements Handler, Transferer, Readiness {
 
   ready(): boolean {
     return this.zones.ready();
-  }
-
-  transfer(zone: string): Iterable<readonly ResourceRecord[]> | undefined {
-    for (const g of this.zones.groups) {
-      const batches = g.zones.transfer(zone);
-      if (batches !== undefined) return batches;
-    }
-    return undefined;
-  }
-
-  ixfr(zone: string, serial: number): readonly ZoneDiff[] | undefined {
-    for (const g of this.zones.groups) if (g.zones.has(zone)) return g.zones.ixfr(zone, serial);
-    return undefined;
-  }
-
-  keepHistory(options?: ZoneHistoryOptions): void {
-    for (const g of this.zones.groups) g.zones.keepHistory(options);
-  }
-
-  *transferZones(): Iterable<string> {
-    for (const g of this.zones.groups) yield* g.zones.transferZones();
-  }
-
-  onZoneChange(listener: ZoneChangeListener): void {
-    for (const g of this.zones.groups) g.zones.onZoneChange(listener);
   }
 }
