@@ -113,7 +113,8 @@ function textStrings(r: TokenReader): Uint8Array[] {
     }
     for (let i = 0; i < bytes.length; i += 255) strings.push(bytes.subarray(i, i + 255));
   }
-  return strings;
+  // Zones keep these lists, and push left room for sixteen more strings in each.
+  return strings.slice();
 }
 
 const soa = (r: TokenReader): SoaData => ({
