@@ -50,11 +50,12 @@ export function answerFromZone(
   if (w.writeBytes === undefined) return answerByLookup(zone, req, w, options, undefined);
   const memo = memoOf(zone);
   const name = req.name;
-  // A name's first query is answered as without a memo, and nothing is kept for it; the
-  // memo is not even searched (it cannot hold the name, and a large Map costs cache misses).
-  if (!memo.seen.seenBefore(name)) return answerByLookup(zone, req, w, options, undefined);
   const hit = memo.find(name, req.qtype, req.qclass, req.do);
-  if (hit === undefined) return answerByLookup(zone, req, w, options, memo);
+  if (hit === undefined) {
+    // A name's first query is answered as without a memo, and nothing is kept for it:
+    // answers are kept from a name's second query on (see SeenNames).
+    return answerByLookup(zone, req, w, options, memo.seen.seenBefore(name) ? memo : undefined);
+  }
   if (hit.fallsThrough && options.fallthrough?.through(name) === true) {
     return nextOrFailure(options.plugin, options.next, req, w);
   }
