@@ -68,8 +68,14 @@ export class Request {
   #name: string | undefined;
   #edns: OptRecord | undefined | typeof NOT_YET = NOT_YET;
   #ip: string | undefined;
-  #metadata: Map<string, MetadataFunc> | undefined;
-  #metadataValues: Map<string, string | undefined> | undefined;
+  /**
+   * Metadata providers as parallel lists, in the order registered: a query has a handful at
+   * most, and scanning a few strings is cheaper than making a Map per query that has any.
+   */
+  #metadataKeys: string[] | undefined;
+  #metadataFuncs: MetadataFunc[] | undefined;
+  /** Each provider's value once asked (NOT_YET until then), by the same index. */
+  #metadataValues: (string | undefined | typeof NOT_YET)[] | undefined;
 
   constructor(
     /** The query as decoded. Treat it as read-only: other plugins see the same object. */
@@ -177,24 +183,41 @@ export class Request {
   setMetadata(key: string, fn: MetadataFunc): void {
     if (!isMetadataKey(key))
       throw new MetadataKeyError(`metadata key must look like "plugin/name": ${JSON.stringify(key)}`);
-    (this.#metadata ??= new Map()).set(key, fn);
-    this.#metadataValues?.delete(key);
+    const keys = this.#metadataKeys;
+    if (keys === undefined) {
+      this.#metadataKeys = [key];
+      this.#metadataFuncs = [fn];
+      this.#metadataValues = [NOT_YET];
+      return;
+    }
+    const i = keys.indexOf(key);
+    if (i >= 0) {
+      this.#metadataFuncs![i] = fn;
+      this.#metadataValues![i] = NOT_YET;
+      return;
+    }
+    keys.push(key);
+    this.#metadataFuncs!.push(fn);
+    this.#metadataValues!.push(NOT_YET);
   }
 
   /** The metadata value for `key`, or undefined when nothing provides it. */
   metadata(key: string): string | undefined {
-    const fn = this.#metadata?.get(key);
-    if (fn === undefined) return undefined;
-    const values = (this.#metadataValues ??= new Map());
-    if (values.has(key)) return values.get(key);
-    const value = fn();
-    values.set(key, value);
+    const keys = this.#metadataKeys;
+    if (keys === undefined) return undefined;
+    const i = keys.indexOf(key);
+    if (i < 0) return undefined;
+    const values = this.#metadataValues!;
+    const known = values[i];
+    if (known !== NOT_YET) return known;
+    const value = this.#metadataFuncs![i]();
+    values[i] = value;
     return value;
   }
 
   /** The keys that have a metadata provider on this query. */
   metadataKeys(): string[] {
-    return this.#metadata === undefined ? [] : [...this.#metadata.keys()];
+    return this.#metadataKeys === undefined ? [] : this.#metadataKeys.slice();
   }
 
   /**
