@@ -193,10 +193,14 @@ export function isSubdomain(child: string, parent: string): boolean {
   const pn = parent.length;
   if (cn < pn) return false;
   const offset = cn - pn;
-  for (let i = 0; i < pn; i++) {
-    const x = child.charCodeAt(offset + i);
-    const y = parent.charCodeAt(i);
-    if (x !== y && foldAscii(x) !== foldAscii(y)) return false;
+  // Names are mostly compared in the same (lowercased) case, where the builtin suffix test
+  // is several times faster than comparing character by character.
+  if (!child.endsWith(parent)) {
+    for (let i = 0; i < pn; i++) {
+      const x = child.charCodeAt(offset + i);
+      const y = parent.charCodeAt(i);
+      if (x !== y && foldAscii(x) !== foldAscii(y)) return false;
+    }
   }
   if (offset === 0) return true;
   return child.charCodeAt(offset - 1) === DOT && isSeparator(child, offset - 1);
