@@ -33,13 +33,13 @@ const RCODE_MASK = 0xf;
  * client can follow itself. Returns the rcode written, synchronously unless a CNAME had to
  * be chased.
  *
- * To a writer that takes bytes (the server's own), answers are given from a memo of the
- * zone's answers in wire form (see answer-memo.ts), filled from a name's second query on:
- * a repeated question costs one Map lookup and a copy of the bytes with the query's ID and
- * flags, instead of a lookup and an encoding. The bytes are exactly what writing the Message would send; where they cannot
- * be (the question in other letter case than first asked, an answer the writer would have
- * to truncate), the Message is written. Chased answers depend on another zone and are
- * never memoized.
+ * To a writer that takes bytes (the server's own, or one that passes bytes on), answers
+ * are given from a memo of the zone's answers in wire form (see answer-memo.ts), filled
+ * from a name's second query on: a repeated question costs one Map lookup and a copy of
+ * the bytes with the query's ID and flags, instead of a lookup and an encoding. The bytes
+ * are exactly what writing the Message would send; where they cannot be (the question in
+ * other letter case than first asked, an answer the writer would have to truncate), the
+ * Message is written. Chased answers depend on another zone and are never memoized.
  */
 export function answerFromZone(
   zone: Zone,
