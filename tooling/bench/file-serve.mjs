@@ -9,11 +9,11 @@
 //
 // Needs Debian's knotd and dnsperf, and a build of apps/server.
 import { spawnSync } from 'node:child_process';
-import dgram from 'node:dgram';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startProcess, stopProcess } from './dnsperf.mjs';
+import { freePort, stopProcess } from './dnsperf.mjs';
+import { knotContender, probeHeader } from './peers.mjs';
 
 const ORIGIN = 'bench.example.';
 const NAMES = 10_000;
@@ -101,62 +101,10 @@ function queryMix() {
 
 const TYPES = { A: 1, MX: 15, TXT: 16, AAAA: 28 };
 
-/** Sends one query over UDP and returns "RCODE aa=N answers=N" from the reply's header. */
-function probe(port, name, type) {
-  const parts = [Buffer.from([0x4b, 0x1d, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0])];
-  for (const l of name.replace(/\.$/, '').split('.')) parts.push(Buffer.from([l.length]), Buffer.from(l));
-  parts.push(Buffer.from([0, 0, TYPES[type], 0, 1]));
-  const msg = Buffer.concat(parts);
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    const timer = setTimeout(() => {
-      s.close();
-      reject(new Error(`no answer from port ${port} to ${name} ${type}`));
-    }, 2000);
-    s.on('message', (m) => {
-      clearTimeout(timer);
-      s.close();
-      resolve(`rcode=${m[3] & 0xf} aa=${(m[2] >> 2) & 1} answers=${m.readUInt16BE(6)}`);
-    });
-    s.send(msg, port, '127.0.0.1');
-  });
-}
-
-/** A contender for compare(): knotd in the foreground serving `zoneFile`, one worker of each kind. */
-function knot(dir, zoneFile) {
-  let runs = 0;
-  return {
-    label: 'knot (1 udp worker)',
-    start(port) {
-      const run = join(dir, `knot${runs++}`);
-      mkdirSync(join(run, 'db'), { recursive: true });
-      const conf = join(run, 'knot.conf');
-      writeFileSync(
-        conf,
-        [
-          'server:',
-          `    listen: 127.0.0.1@${port}`,
-          `    rundir: ${run}`,
-          '    udp-workers: 1',
-          '    tcp-workers: 1',
-          '    background-workers: 1',
-          'database:',
-          `    storage: ${join(run, 'db')}`,
-          'log:',
-          '  - target: stderr',
-          '    any: error',
-          'zone:',
-          `  - domain: ${ORIGIN}`,
-          `    file: ${zoneFile}`,
-          '    zonefile-sync: -1',
-          '    zonefile-load: whole',
-          '    journal-content: none',
-          '',
-        ].join('\n'),
-      );
-      return startProcess('knotd', ['-c', conf], port, ORIGIN);
-    },
-  };
+/** "rcode=N aa=N answers=N" from the header of the reply to one query. */
+async function probe(port, name, type) {
+  const h = await probeHeader(port, name, TYPES[type], { timeoutMs: 2000 });
+  return `rcode=${h.rcode} aa=${h.aa} answers=${h.answers}`;
 }
 
 /** Asks tsdns and Knot a sample of each kind of query; returns the disagreements. */
@@ -208,7 +156,7 @@ export async function fileScenario(h) {
       (p) => `${ORIGIN}:${p} {\n  bind 127.0.0.1\n  file ${zoneFile} {\n    reload 0\n  }\n}\n`,
     );
     const whoami = h.tsdns('tsdns whoami', (p) => `.:${p} {\n  bind 127.0.0.1\n  whoami\n}\n`);
-    const k = knot(dir, zoneFile);
+    const k = knotContender(dir, { origin: ORIGIN, zoneFile });
     const wrong = await disagreements([file, k]);
     if (wrong.length > 0) {
       console.error(`tsdns and Knot disagree:\n  ${wrong.join('\n  ')}`);

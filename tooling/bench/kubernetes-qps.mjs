@@ -30,7 +30,6 @@
 //
 // Needs dnsperf and a build of apps/server and packages/testing.
 import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -38,6 +37,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, startProcess, stopProcess } from './dnsperf.mjs';
+import { probeHeader } from './peers.mjs';
 import { NAMESPACES, clusterShape } from './servers/kube-cluster.mjs';
 
 const CLUSTER_IP_SERVICES = 1_000;
@@ -114,26 +114,8 @@ function lookups(services) {
 
 const TYPES = { A: 1, PTR: 12, SRV: 33 };
 
-/** Sends one query over UDP; resolves to { rcode, answers } from the reply's header. */
-function probe(port, name, type) {
-  const parts = [Buffer.from([0x6b, 0x38, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0])];
-  for (const l of name.split('.')) parts.push(Buffer.from([l.length]), Buffer.from(l, 'ascii'));
-  parts.push(Buffer.from([0, 0, TYPES[type], 0, 1]));
-  const msg = Buffer.concat(parts);
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    const timer = setTimeout(() => {
-      s.close();
-      reject(new Error(`no answer from port ${port} to ${name} ${type}`));
-    }, 3000);
-    s.on('message', (m) => {
-      clearTimeout(timer);
-      s.close();
-      resolve({ rcode: m[3] & 0xf, answers: m.readUInt16BE(6) });
-    });
-    s.send(msg, port, '127.0.0.1');
-  });
-}
+/** The rcode and answer count of the reply to one query (RD set, as pods' resolvers send). */
+const probe = (port, name, type) => probeHeader(port, name, TYPES[type], { rd: true });
 
 /** Resolves when GET /ready on `port` answers 200 (every kubernetes watch has synced). */
 async function waitReady(port, timeoutMs = 60_000) {

@@ -14,10 +14,11 @@
 import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, runDnsperf, startProcess, stopProcess } from './dnsperf.mjs';
+import { freePort, runDnsperf, stopProcess } from './dnsperf.mjs';
+import { knotContender } from './peers.mjs';
 
 const ORIGIN = 'example.org.';
 
@@ -52,45 +53,11 @@ export function hasKnot() {
   return spawnSync('knotd', ['--version'], { stdio: 'ignore' }).error === undefined;
 }
 
-/**
- * knotd in the foreground serving ZONE, one worker of each kind, as a contender or an
- * upstream; `name` keeps the run directories (and pid files) of several apart.
- */
+/** knotd serving ZONE from a file in `dir`; `name` keeps the run directories of several apart. */
 function knot(dir, name) {
-  let runs = 0;
   const zoneFile = join(dir, 'example.org.zone');
   writeFileSync(zoneFile, ZONE);
-  return {
-    label: 'knot (1 udp worker)',
-    start(port) {
-      const run = join(dir, `${name}-${runs++}`);
-      mkdirSync(join(run, 'db'), { recursive: true });
-      const conf = join(run, 'knot.conf');
-      writeFileSync(
-        conf,
-        [
-          'server:',
-          `    listen: 127.0.0.1@${port}`,
-          `    rundir: ${run}`,
-          '    udp-workers: 1',
-          '    tcp-workers: 1',
-          '    background-workers: 1',
-          'database:',
-          `    storage: ${join(run, 'db')}`,
-          'log:',
-          '  - target: stderr',
-          '    any: error',
-          'zone:',
-          `  - domain: ${ORIGIN}`,
-          `    file: ${zoneFile}`,
-          '    zonefile-sync: -1',
-          '    journal-content: none',
-          '',
-        ].join('\n'),
-      );
-      return startProcess('knotd', ['-c', conf], port, ORIGIN);
-    },
-  };
+  return knotContender(dir, { origin: ORIGIN, zoneFile, name });
 }
 
 /** A query's wire form: `name type` of the mix, RD set, no EDNS (as dnsperf sends them). */
