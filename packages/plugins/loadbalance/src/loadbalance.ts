@@ -3,6 +3,7 @@ import {
   getRcode,
   nextOrFailure,
   Rcode,
+  wireRcode,
   WrappingWriter,
   type Handler,
   type Message,
@@ -41,7 +42,7 @@ class ReorderingWriter extends WrappingWriter {
 
   protected override forwardBytes(bytes: Uint8Array): number {
     // writeBytes carries only the header's rcode, and never a zone transfer (one message).
-    if ((bytes[3] & 0x0f) !== Rcode.NOERROR) return this.inner.writeBytes!(bytes);
+    if (wireRcode(bytes) !== Rcode.NOERROR) return this.inner.writeBytes!(bytes);
     const reordered = this.reorderWire?.(bytes);
     if (reordered !== undefined) return this.inner.writeBytes!(reordered);
     return this.write(decodeMessage(bytes)) ?? 0;
