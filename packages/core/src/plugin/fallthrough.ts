@@ -1,5 +1,5 @@
 import { zonesOf } from '../corefile/address.js';
-import type { Controller } from './controller.js';
+import type { Dispenser } from '../corefile/dispenser.js';
 import { matchZone } from './zones.js';
 
 /**
@@ -40,11 +40,11 @@ export class Fallthrough {
 }
 
 /**
- * Reads the arguments of a `fallthrough` option from the Controller (positioned on the
- * `fallthrough` token) and returns the setting. Throws the Controller's CorefileError for
- * an argument that is not a zone.
+ * Reads the arguments of a `fallthrough` option from the Controller or Dispenser
+ * (positioned on the `fallthrough` token) and returns the setting. Throws its
+ * CorefileError for an argument that is not a zone.
  */
-export function parseFallthrough(c: Controller): Fallthrough {
+export function parseFallthrough(c: Pick<Dispenser, 'remainingArgs' | 'err'>): Fallthrough {
   const args = c.remainingArgs();
   const f = Fallthrough.fromArgs(args);
   if (f === undefined) throw c.err(`fallthrough: invalid zone in '${args.join(' ')}'`);

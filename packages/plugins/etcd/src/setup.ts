@@ -1,6 +1,7 @@
 import {
   DurationError,
   Fallthrough,
+  parseFallthrough,
   TlsArgsError,
   parseGoDuration,
   tlsOptionsFromArgs,
@@ -112,10 +113,7 @@ export function parseEtcd(c: EtcdSetupContext): ParsedEtcd {
         // Kept for old Corefiles: a no-op in CoreDNS too.
         break;
       case 'fallthrough': {
-        const zs = c.remainingArgs();
-        const f = Fallthrough.fromArgs(zs);
-        if (f === undefined) throw c.err(`fallthrough: invalid zone in '${zs.join(' ')}'`);
-        fallthrough = f;
+        fallthrough = parseFallthrough(c);
         break;
       }
       case 'path':

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   Fallthrough,
+  parseFallthrough,
   parseGoDuration,
   parseTransferOption,
   zonesOf,
@@ -91,10 +92,7 @@ export function parseFile(c: FileSetupContext): FileConfig {
           c.remainingArgs();
           break;
         case 'fallthrough': {
-          const args = c.remainingArgs();
-          const f = Fallthrough.fromArgs(args);
-          if (f === undefined) throw c.err(`fallthrough: invalid zone in '${args.join(' ')}'`);
-          fallthrough = f;
+          fallthrough = parseFallthrough(c);
           break;
         }
         default:

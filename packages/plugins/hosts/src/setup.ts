@@ -4,6 +4,7 @@ import {
   CorefileError,
   DurationError,
   Fallthrough,
+  parseFallthrough,
   parseGoDuration,
   zonesOf,
   type Controller,
@@ -168,10 +169,7 @@ export function parseHosts(c: HostsSetupContext): HostsConfig {
           break;
         }
         case 'fallthrough': {
-          const t = c.remainingArgs();
-          const f = Fallthrough.fromArgs(t);
-          if (f === undefined) throw c.err(`fallthrough: invalid zone in '${t.join(' ')}'`);
-          fallthrough = f;
+          fallthrough = parseFallthrough(c);
           fallthroughSeen = true;
           break;
         }

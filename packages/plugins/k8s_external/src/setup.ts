@@ -1,4 +1,12 @@
-import { Fallthrough, parseName, NameError, zonesOf, type Controller, type Dispenser } from '@tsdns/core';
+import {
+  Fallthrough,
+  parseFallthrough,
+  parseName,
+  NameError,
+  zonesOf,
+  type Controller,
+  type Dispenser,
+} from '@tsdns/core';
 
 /** CoreDNS's defaults: TTL 5 s, name server records under `dns`. */
 export const DEFAULT_TTL = 5;
@@ -57,10 +65,7 @@ export function parseK8sExternal(c: K8sExternalSetupContext): K8sExternalConfig 
           headless = true;
           break;
         case 'fallthrough': {
-          const args = c.remainingArgs();
-          const f = Fallthrough.fromArgs(args);
-          if (f === undefined) throw c.err(`fallthrough: invalid zone in '${args.join(' ')}'`);
-          fallthrough = f;
+          fallthrough = parseFallthrough(c);
           break;
         }
         default:

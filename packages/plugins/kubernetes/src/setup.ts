@@ -32,6 +32,7 @@ import { isAbsolute, join } from 'node:path';
 import {
   DurationError,
   Fallthrough,
+  parseFallthrough,
   TlsArgsError,
   parseGoDuration,
   parseTransferOption,
@@ -250,10 +251,7 @@ export function parseKubernetes(c: KubernetesSetupContext): ParsedKubernetes {
         break;
       }
       case 'fallthrough': {
-        const zs = c.remainingArgs();
-        const f = Fallthrough.fromArgs(zs);
-        if (f === undefined) throw c.err(`fallthrough: invalid zone in '${zs.join(' ')}'`);
-        fallthrough = f;
+        fallthrough = parseFallthrough(c);
         break;
       }
       case 'ignore': {

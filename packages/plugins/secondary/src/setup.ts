@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   Fallthrough,
+  parseFallthrough,
   parseTransferOption,
   zonesOf,
   type AddressAcl,
@@ -68,10 +69,7 @@ export function parseSecondary(c: SecondarySetupContext): SecondaryDirective[] {
           break;
         }
         case 'fallthrough': {
-          const f = c.remainingArgs();
-          const parsed = Fallthrough.fromArgs(f);
-          if (parsed === undefined) throw c.err(`fallthrough: invalid zone in '${f.join(' ')}'`);
-          fallthrough = parsed;
+          fallthrough = parseFallthrough(c);
           break;
         }
         case 'upstream':
