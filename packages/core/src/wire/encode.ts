@@ -74,12 +74,13 @@ function checkCount(n: number, what: string): void {
 /**
  * Encodes a message. Throws WireError for data that cannot be encoded (bad names or
  * addresses, out-of-range numbers, a message over 65535 octets, or a `maxSize` too small
- * for the question and OPT record). The result is a fresh Uint8Array; under Node, results
- * over 64 octets are Buffers from Node's pool (so their `slice()` is a view, as ever).
+ * for the question and OPT record). The result is a Uint8Array nobody else writes to:
+ * usually a view of a shared 16 KiB slab (see Writer.reset), so a caller that keeps it for
+ * long copies it rather than keep the slab alive.
  */
 export function encodeMessage(msg: Message, options?: EncodeOptions): Uint8Array {
   const w = writer;
-  w.reset(options?.compress ?? true);
+  w.reset(options?.compress ?? true, true);
   const { questions, answers, authorities, additionals } = msg;
   const maxSize = options?.maxSize;
   checkCount(questions.length, 'questions');

@@ -101,3 +101,67 @@ describe('Writer name compression', () => {
     );
   });
 });
+
+describe('Writer in place (reset with inPlace)', () => {
+  /** The same operations on a writer in scratch mode: what in-place writing must give. */
+  function expected(ops: (w: Writer) => void): Uint8Array {
+    const w = new Writer();
+    w.reset(true);
+    ops(w);
+    return new Uint8Array(w.result());
+  }
+
+  it('hands out views of one slab that later messages never overwrite', () => {
+    const w = new Writer();
+    const results: Uint8Array[] = [];
+    for (let i = 0; i < 2000; i++) {
+      w.reset(true, true);
+      const length = 1 + ((i * 37) % 90);
+      for (let k = 0; k < length; k++) w.u8((i + k) & 0xff);
+      results.push(w.result());
+    }
+    expect(results[1].buffer).toBe(results[0].buffer);
+    for (let i = 0; i < results.length; i++) {
+      const length = 1 + ((i * 37) % 90);
+      expect(results[i].length).toBe(length);
+      for (let k = 0; k < length; k++) expect(results[i][k]).toBe((i + k) & 0xff);
+    }
+  });
+
+  it('moves a message that outgrows the slab to the scratch buffer intact', () => {
+    const ops = (w: Writer): void => {
+      w.pos = 12;
+      for (let i = 0; i < 700; i++) w.name(`host${i}.zone${i % 7}.example.`, true);
+      w.bytes(new Uint8Array(12000).fill(7));
+    };
+    const w = new Writer();
+    w.reset(true, true);
+    ops(w);
+    const got = w.result();
+    expect(got.length).toBeGreaterThan(16 * 1024);
+    expect(got).toEqual(expected(ops));
+  });
+
+  it('moves a message whose name crosses the end of the free part in the middle of a label', () => {
+    const w = new Writer();
+    // Leave exactly 1024 octets of the first slab free (results are 8-aligned).
+    w.reset(false, true);
+    w.bytes(new Uint8Array(16 * 1024 - 1024));
+    w.result();
+    const ops = (x: Writer): void => {
+      x.bytes(new Uint8Array(1018).fill(1));
+      x.name('abcdefghij.example.', true);
+      x.u16(0xbeef);
+    };
+    w.reset(true, true);
+    ops(w);
+    expect(w.result()).toEqual(expected(ops));
+  });
+
+  it('still refuses a message over 65535 octets', () => {
+    const w = new Writer();
+    w.reset(false, true);
+    w.bytes(new Uint8Array(65000));
+    expect(() => w.bytes(new Uint8Array(1000))).toThrow(/longer than 65535/);
+  });
+});

@@ -17,9 +17,10 @@ const MAX_STALE_NAMES = 4096;
 const LINEAR_NAMES = 8;
 
 /**
- * Output buffers. V8 keeps typed arrays of up to 64 bytes on its heap, which is cheapest;
- * a larger one gets its own off-heap store, several times slower than Node's
- * Buffer.allocUnsafe, which carves it from a shared slab.
+ * Output buffers for results that are copied out of the scratch buffer. V8 keeps typed
+ * arrays of up to 64 bytes on its heap, which is cheapest; a larger one gets its own
+ * off-heap store, several times slower than Node's Buffer.allocUnsafe, which carves it
+ * from a shared slab.
  */
 const ON_HEAP_MAX = 64;
 const pooled: ((n: number) => Uint8Array) | undefined =
@@ -28,6 +29,17 @@ const pooled: ((n: number) => Uint8Array) | undefined =
 function allocate(n: number): Uint8Array {
   return n <= ON_HEAP_MAX || pooled === undefined ? new Uint8Array(n) : pooled(n);
 }
+
+/**
+ * Messages written in place (`reset(compress, true)`) go straight into a shared slab and
+ * are handed out as views of it: one view instead of an allocation and a copy, which is
+ * most of the cost of encoding a small response. Like Node's Buffer pool, a view that is
+ * kept keeps its slab alive, so the slab is small and callers that keep bytes for long
+ * copy them (PackedResponse does).
+ */
+const SLAB_SIZE = 16 * 1024;
+/** A message starts in the current slab only where this much of it is left. */
+const MIN_SLAB_ROOM = 1024;
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
@@ -59,7 +71,8 @@ function labelEnd(name: string, i: number): number {
  * longest suffix, so they give the same bytes.
  */
 export class Writer {
-  readonly buf: Uint8Array;
+  /** Where the current message is written: the scratch buffer, or a slab's free part. */
+  buf: Uint8Array;
   pos = 0;
   /** compress names the caller marks compressible */
   compress = false;
@@ -83,16 +96,42 @@ export class Writer {
   private readonly pendingEnds: number[] = [];
   private pendingCount = 0;
   private pendingFrom = 0;
+  private readonly scratch: Uint8Array;
+  /** The slab messages written in place go to, and how much of it is handed out. */
+  private slab: ArrayBuffer | undefined = undefined;
+  private slabUsed = 0;
+  private inSlab = false;
+  /** Whether the current message was started in place (it may have moved since). */
+  private inPlace = false;
 
   constructor(
     capacity = MAX_MESSAGE_LENGTH,
     /** how many names are compared as strings before the Map takes over (tests lower it) */
     private readonly linearNames = LINEAR_NAMES,
   ) {
-    this.buf = new Uint8Array(capacity);
+    this.scratch = new Uint8Array(capacity);
+    this.buf = this.scratch;
   }
 
-  reset(compress: boolean): void {
+  /**
+   * Starts a message. `inPlace` writes it into the shared slab, so that `result` hands out
+   * a view instead of a copy; a message that outgrows the slab's free part moves to the
+   * scratch buffer and is copied out as usual.
+   */
+  reset(compress: boolean, inPlace = false): void {
+    this.inPlace = inPlace;
+    if (inPlace) {
+      let slab = this.slab;
+      if (slab === undefined || SLAB_SIZE - this.slabUsed < MIN_SLAB_ROOM) {
+        slab = this.slab = new ArrayBuffer(SLAB_SIZE);
+        this.slabUsed = 0;
+      }
+      this.buf = new Uint8Array(slab, this.slabUsed, SLAB_SIZE - this.slabUsed);
+      this.inSlab = true;
+    } else if (this.inSlab) {
+      this.buf = this.scratch;
+      this.inSlab = false;
+    }
     this.pos = 0;
     this.compress = compress;
     this.canonical = false;
@@ -164,9 +203,15 @@ export class Writer {
       const written = names[k];
       const j = written.length - length;
       if (j < 0 || j >= this.pendingEnds[k]) continue;
+      // endsWith compares flat strings as a block; sameChars is for two proper suffixes.
       if (j === 0) {
-        if (written !== name && !sameChars(name, i, written, 0, length)) continue;
-      } else if (!isLabelStart(written, j) || !sameChars(name, i, written, j, length)) continue;
+        if (written !== name && !name.endsWith(written)) continue;
+      } else if (
+        !isLabelStart(written, j) ||
+        !(i === 0 ? written.endsWith(name) : sameChars(name, i, written, j, length))
+      ) {
+        continue;
+      }
       const offset = this.pendingOffsets[k] + (j === 0 ? 0 : wireOctets(written, j));
       if (offset <= MAX_POINTER_TARGET) return offset;
     }
@@ -174,7 +219,21 @@ export class Writer {
   }
 
   ensure(n: number): void {
-    if (this.pos + n > this.buf.length) throw new WireError('message longer than 65535 octets', this.pos);
+    if (this.pos + n > this.buf.length) this.moveToScratch(n);
+  }
+
+  /**
+   * Makes room for `n` more octets by moving a message written in place to the scratch
+   * buffer; throws where even that is too small. Offsets stay valid: both start at 0.
+   */
+  private moveToScratch(n: number): void {
+    const scratch = this.scratch;
+    if (!this.inSlab || this.pos + n > scratch.length) {
+      throw new WireError('message longer than 65535 octets', this.pos);
+    }
+    scratch.set(this.buf.subarray(0, this.pos));
+    this.buf = scratch;
+    this.inSlab = false;
   }
 
   u8(v: number): void {
@@ -356,8 +415,8 @@ export class Writer {
 
   /** Writes the labels of `name` before character index `end` (a label boundary). */
   private labels(name: string, end: number, lower: boolean): void {
-    const b = this.buf;
-    const capacity = b.length;
+    let b = this.buf;
+    let capacity = b.length;
     let p = this.pos;
     let i = 0;
     while (i < end) {
@@ -385,7 +444,15 @@ export class Writer {
           if (c < 0x20 || c > 0x7e) throw new WireError(`bad character in name: ${name}`, this.pos);
           i++;
         }
-        if (p >= capacity) throw new WireError('message longer than 65535 octets', p);
+        if (p >= capacity) {
+          // out of room mid-name: move to the scratch buffer (or fail) as ensure would
+          const nameStart = this.pos;
+          this.pos = p;
+          this.ensure(1);
+          this.pos = nameStart;
+          b = this.buf;
+          capacity = b.length;
+        }
         b[p++] = lower && c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
         length++;
       }
@@ -397,10 +464,18 @@ export class Writer {
     this.pos = p;
   }
 
-  /** Copies the written bytes out of the scratch buffer. */
+  /** The message written: a view of the slab when written in place, else a copy of the scratch buffer. */
   result(): Uint8Array {
     const n = this.pos;
-    const out = allocate(n);
+    if (this.inSlab) {
+      const at = this.slabUsed;
+      // the next message starts 8-aligned, as Node's pool does
+      this.slabUsed = at + ((n + 7) & ~7);
+      return new Uint8Array(this.slab as ArrayBuffer, at, n);
+    }
+    // A message that outgrew the slab is copied out as a plain Uint8Array too, so that
+    // in-place results are all of one kind.
+    const out = this.inPlace ? new Uint8Array(n) : allocate(n);
     if (n <= ON_HEAP_MAX) {
       // a loop beats creating a subarray view for a few dozen bytes
       const b = this.buf;
