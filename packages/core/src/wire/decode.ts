@@ -87,7 +87,13 @@ function decodeRecord(r: Reader): ResourceRecord {
   return { name, type: codec.type, class: className, ttl, data } as ResourceRecord;
 }
 
+/**
+ * The common counts get arrays of their exact size: pushing onto an empty array allocates
+ * room for 17 elements, and a query has one question and at most one additional record.
+ */
 function decodeSection(r: Reader, count: number): ResourceRecord[] {
+  if (count === 0) return [];
+  if (count === 1) return [decodeRecord(r)];
   const records: ResourceRecord[] = [];
   for (let i = 0; i < count; i++) records.push(decodeRecord(r));
   return records;
@@ -101,8 +107,12 @@ export function decodeMessage(buf: Uint8Array, options?: DecodeOptions): Message
   if (buf.length < HEADER_LENGTH) throw new WireError('message shorter than its 12-octet header', buf.length);
   const r = reader.reset(buf, HEADER_LENGTH);
   const qdcount = (buf[4] << 8) | buf[5];
-  const questions: Question[] = [];
-  for (let i = 0; i < qdcount; i++) questions.push(decodeQuestion(r));
+  let questions: Question[];
+  if (qdcount === 1) questions = [decodeQuestion(r)];
+  else {
+    questions = [];
+    for (let i = 0; i < qdcount; i++) questions.push(decodeQuestion(r));
+  }
   const answers = decodeSection(r, (buf[6] << 8) | buf[7]);
   const authorities = decodeSection(r, (buf[8] << 8) | buf[9]);
   const additionals = decodeSection(r, (buf[10] << 8) | buf[11]);
