@@ -38,25 +38,21 @@ const MAX_CACHED_ARGS = 256;
 const fromCharCode = String.fromCharCode;
 
 /**
- * The string of the first `n` codes in `nameCodes`. A call with a fixed number of
- * arguments is several times faster than `apply`, and one string cut to length is cheaper
- * than joining pieces (which also leaves a rope to flatten later), so names of up to 32
- * characters, nearly all of them, take one fixed-size call over the scratch (whose tail
- * holds stale codes) and a substring; the shortest are built in fixed-size steps, and
- * longer ones go through an exact-length array and `apply`.
+ * The string of the first `n` codes in `nameCodes`. Most names are short, and a call
+ * with a fixed number of arguments is about twice as fast as `apply`, so short strings
+ * are built in fixed-size steps; longer ones go through an exact-length array and `apply`.
  */
 function codesToString(n: number): string {
   const c = nameCodes;
-  if (n <= 8) {
+  if (n <= 16) {
     let s = '';
     let i = 0;
-    if (n >= 4) {
-      s = fromCharCode(c[0], c[1], c[2], c[3]);
-      i = 4;
+    if (n >= 8) {
+      s = fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+      i = 8;
     }
+    for (; n - i >= 4; i += 4) s += fromCharCode(c[i], c[i + 1], c[i + 2], c[i + 3]);
     switch (n - i) {
-      case 4:
-        return s + fromCharCode(c[i], c[i + 1], c[i + 2], c[i + 3]);
       case 3:
         return s + fromCharCode(c[i], c[i + 1], c[i + 2]);
       case 2:
@@ -66,17 +62,6 @@ function codesToString(n: number): string {
       default:
         return s;
     }
-  }
-  if (n <= 16) {
-    // prettier-ignore
-    const s = fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15]);
-    return n === 16 ? s : s.substring(0, n);
-  }
-  if (n <= 32) {
-    // prettier-ignore
-    const s = fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15],
-      c[16], c[17], c[18], c[19], c[20], c[21], c[22], c[23], c[24], c[25], c[26], c[27], c[28], c[29], c[30], c[31]);
-    return n === 32 ? s : s.substring(0, n);
   }
   // Only lengths that real names reach get a cached array; heavily escaped names (up to
   // ~1000 characters) take a fresh copy instead of growing the cache.
