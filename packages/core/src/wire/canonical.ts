@@ -1,6 +1,6 @@
 import { MnemonicError, classToNumber, typeToNumber } from './constants.js';
 import { WireError } from './errors.js';
-import { codecsByType } from './rdata/index.js';
+import { codecForType } from './rdata/index.js';
 import type { ResourceRecord } from './types.js';
 import { Writer } from './writer.js';
 
@@ -22,7 +22,7 @@ function codeOf(kind: 'type' | 'class', text: string): number {
 
 function writeCanonicalRdata(w: Writer, rr: ResourceRecord): void {
   if (rr.type === 'OPT') throw new WireError('OPT records have no canonical form', -1);
-  const codec = codecsByType.get(rr.type);
+  const codec = codecForType(rr.type);
   w.canonical = true;
   if (codec !== undefined) {
     w.lowerNames = codec.canonicalLower;

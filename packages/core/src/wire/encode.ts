@@ -1,7 +1,7 @@
 import { Flag, MnemonicError, classToNumber, typeToNumber } from './constants.js';
 import { encodeEdnsOptions, encodeOptRecord } from './edns.js';
 import { WireError } from './errors.js';
-import { codecsByType } from './rdata/index.js';
+import { codecForType } from './rdata/index.js';
 import type { Message, OptRecord, Question, ResourceRecord } from './types.js';
 import { MAX_MESSAGE_LENGTH, Writer } from './writer.js';
 
@@ -53,7 +53,7 @@ function writeRecord(w: Writer, rr: ResourceRecord): void {
     encodeOptRecord(w, rr as OptRecord);
     return;
   }
-  const codec = codecsByType.get(type);
+  const codec = codecForType(type);
   // RFC 8945: TSIG is not compressed, so its bytes survive whatever is done to the message.
   w.name(rr.name, type !== 'TSIG');
   w.u16(codec !== undefined ? codec.code : mnemonic('type', type, w));
@@ -277,7 +277,7 @@ export function encodeRdata(rr: ResourceRecord): Uint8Array {
     encodeEdnsOptions(w, (rr as OptRecord).options);
     return w.result();
   }
-  const codec = codecsByType.get(rr.type);
+  const codec = codecForType(rr.type);
   if (codec !== undefined) codec.encode(w, rr.data);
   else w.bytes(rr.data as Uint8Array);
   return w.result();

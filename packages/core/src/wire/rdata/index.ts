@@ -25,3 +25,33 @@ export const codecsByCode: ReadonlyArray<RdataCodec | undefined> = (() => {
 
 /** Codecs by the `type` string records carry. */
 export const codecsByType: ReadonlyMap<string, RdataCodec> = new Map(ALL.map((c) => [c.type, c]));
+
+/**
+ * The codec for a record's `type` string. The commonest types are compared first: the type
+ * strings are constants, so that is a pointer comparison each, where a Map lookup touches
+ * a hash table that is cold by the time each response is encoded.
+ */
+export function codecForType(type: string): RdataCodec | undefined {
+  switch (type) {
+    case 'A':
+      return A as RdataCodec;
+    case 'AAAA':
+      return AAAA as RdataCodec;
+    case 'CNAME':
+      return CNAME as RdataCodec;
+    case 'NS':
+      return NS as RdataCodec;
+    case 'SOA':
+      return SOA as RdataCodec;
+    case 'SRV':
+      return SRV as RdataCodec;
+    case 'MX':
+      return MX as RdataCodec;
+    case 'PTR':
+      return PTR as RdataCodec;
+    case 'TXT':
+      return TXT as RdataCodec;
+    default:
+      return codecsByType.get(type);
+  }
+}
