@@ -79,7 +79,7 @@ async function compareRuns(title, contenders, queryFile) {
     const cpu = median(runs.map((x) => x.cpu));
     const lost = runs.reduce((a, x) => a + x.lost, 0);
     const lat = median(runs.map((x) => x.avgLatency)) * 1000;
-    medians.set(label, { qps: q, cpu });
+    medians.set(label, { qps: q, cpu, runs });
     console.log(
       `${label.padEnd(28)} ${fmt(q).padStart(10)} qps   avg latency ${lat.toFixed(3)} ms   lost ${lost}` +
         `   server CPU ${cpu.toFixed(2)} us/query`,
@@ -101,8 +101,13 @@ async function compare(title, contenders, queryFile) {
 function printRatio(medians, label, reference, what, target) {
   const a = medians.get(label);
   const b = medians.get(reference);
+  // Each round measures the two back to back, so the spread of the per-round ratios shows
+  // how much of a difference between runs is the machine rather than the code.
+  const perRound = a.runs.map((x, i) => x.qps / b.runs[i].qps).sort((x, y) => x - y);
+  const spread =
+    perRound.length > 1 ? `; per round ${perRound[0].toFixed(2)}-${perRound[perRound.length - 1].toFixed(2)}` : '';
   console.log(
-    `ratio ${what}: ${(a.qps / b.qps).toFixed(2)}x by QPS, ${(b.cpu / a.cpu).toFixed(2)}x by CPU per query` +
+    `ratio ${what}: ${(a.qps / b.qps).toFixed(2)}x by QPS, ${(b.cpu / a.cpu).toFixed(2)}x by CPU per query${spread}` +
       (target === undefined ? '' : ` (target >= ${target}x)`),
   );
 }
