@@ -22,9 +22,13 @@ export interface ProbeTarget {
   readonly stats: { healthcheckFailed(): void };
 }
 
-/** The wire form of the health check query `DOMAIN IN NS`, with RD as configured. */
+/**
+ * The wire form of the health check query `DOMAIN IN NS`, with RD as configured: a copy of
+ * its own, since a probe keeps it for as long as it lives (encodeMessage's result is a view
+ * of a shared slab).
+ */
 export function healthCheckQuery(settings: HealthCheckSettings): Uint8Array {
-  return encodeMessage({
+  const query = encodeMessage({
     id: 0,
     flags: settings.recursionDesired ? Flag.RD : 0,
     questions: [{ name: settings.domain, type: 'NS', class: 'IN' }],
@@ -32,6 +36,7 @@ export function healthCheckQuery(settings: HealthCheckSettings): Uint8Array {
     authorities: [],
     additionals: [],
   });
+  return new Uint8Array(query);
 }
 
 function recheck(probe: HealthProbe): void {

@@ -48,7 +48,8 @@ export class LoopProbe {
       authorities: [],
       additionals: [],
     };
-    this.#query = encodeMessage(msg);
+    // A copy: encodeMessage's result is a view of a shared slab, and this one is kept.
+    this.#query = new Uint8Array(encodeMessage(msg));
   }
 
   /** Starts trying; the first try waits a tick so the listeners can come up. */
