@@ -6,6 +6,7 @@ import { ServerWriter } from '../server/writer.js';
 import { Flag, Rcode } from '../wire/constants.js';
 import { createOpt } from '../wire/edns.js';
 import { decodeMessage } from '../wire/decode.js';
+import { encodeMessage } from '../wire/encode.js';
 import { arbMessage } from '../wire/test-support/arbitraries.js';
 import type { Message, ResourceRecord } from '../wire/types.js';
 
@@ -81,9 +82,12 @@ function viaBytes(
   shape: QueryShape,
   flags: number,
   ttl: number | undefined,
+  /** the query as it arrived, as the server sets Request.wire */
+  wire?: Uint8Array,
 ) {
   const w = new CaptureWriter(shape.transport);
   const req = new Request(q, w);
+  req.wire = wire;
   w.req = req;
   const bytes = packed.bytesFor(req, flags, ttl);
   if (bytes !== undefined) expect(w.writeBytes(bytes)).toBe(bytes.length);
@@ -212,6 +216,32 @@ describe('PackedResponse', () => {
     expect(plain(viaBytes(bigPacked, query(big, tcp), tcp, Flag.QR, 1).bytes)).toEqual(
       plain(viaMessage(big, query(big, tcp), tcp, Flag.QR, 1)),
     );
+  });
+
+  it('compares the name of a query that arrived as bytes octet by octet, letter case included', () => {
+    const packed = PackedResponse.pack(example)!;
+    const shape: QueryShape = { id: 7, qflags: Flag.RD, edns: undefined, transport: 'udp' };
+    const asked = query(example, shape);
+    const same = viaBytes(packed, asked, shape, Flag.QR, 1, encodeMessage(asked));
+    expect(plain(same.bytes)).toEqual(plain(viaMessage(example, asked, shape, Flag.QR, 1)));
+
+    const upper = query(example, shape, 'WWW.example.org.');
+    expect(viaBytes(packed, upper, shape, Flag.QR, 1, encodeMessage(upper)).bytes).toBeUndefined();
+    // The same name through a compression pointer (legal, if odd, in a question): the
+    // octets differ, so the Message path answers.
+    const pointed = Uint8Array.of(
+      ...encodeMessage({ ...asked, questions: [] }).subarray(0, 12),
+      0xc0,
+      12,
+      0,
+      1,
+      0,
+      1,
+    );
+    pointed[5] = 1;
+    expect(viaBytes(packed, asked, shape, Flag.QR, 1, pointed).bytes).toBeUndefined();
+    // A query shorter than the packed name cannot match.
+    expect(viaBytes(packed, asked, shape, Flag.QR, 1, pointed.subarray(0, 14)).bytes).toBeUndefined();
   });
 
   it('packs only a response with one question and no OPT record', () => {

@@ -35,6 +35,8 @@ const MAX_PACKED_ANSWER = 65507;
 export class PackedResponse {
   readonly #bytes: Uint8Array;
   readonly #questionName: string;
+  /** Where the question's name ends (it starts right after the header, uncompressed). */
+  readonly #questionNameEnd: number;
   readonly #records: number;
   /** Offsets of the records' TTL fields, found when a TTL is first set. */
   #ttlAt: Uint32Array | undefined = undefined;
@@ -42,6 +44,7 @@ export class PackedResponse {
   private constructor(bytes: Uint8Array, questionName: string, records: number) {
     this.#bytes = bytes;
     this.#questionName = questionName;
+    this.#questionNameEnd = skipName(bytes, HEADER_LENGTH);
     this.#records = records;
   }
 
@@ -66,6 +69,22 @@ export class PackedResponse {
     return new PackedResponse(bytes, msg.questions[0].name, records);
   }
 
+  /**
+   * Whether `req` asks for the question name exactly as packed (letter case included).
+   * A query that arrived as bytes is compared octet by octet with the packed name: those
+   * octets are about to be copied anyway, where the packed name's string would be one more
+   * object to fetch (the entries of a large cache or zone memo are rarely in the CPU cache).
+   */
+  #askedAsPacked(req: Request): boolean {
+    const wire = req.wire;
+    if (wire === undefined) return req.qname === this.#questionName;
+    const packed = this.#bytes;
+    const end = this.#questionNameEnd;
+    if (wire.length < end) return false;
+    for (let i = HEADER_LENGTH; i < end; i++) if (wire[i] !== packed[i]) return false;
+    return true;
+  }
+
   /** Length in octets without an OPT record. */
   get length(): number {
     return this.#bytes.length;
@@ -77,7 +96,7 @@ export class PackedResponse {
    * undefined when the caller must write a Message (see the class comment).
    */
   bytesFor(req: Request, flags: number, ttl?: number): Uint8Array | undefined {
-    if (req.qname !== this.#questionName) return undefined;
+    if (!this.#askedAsPacked(req)) return undefined;
     const packed = this.#bytes;
     const edns = req.edns !== undefined;
     const length = packed.length + (edns ? REPLY_OPT.length : 0);
