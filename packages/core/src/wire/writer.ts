@@ -100,7 +100,6 @@ export class Writer {
   /** The slab messages written in place go to, and how much of it is handed out. */
   private slab: ArrayBuffer | undefined = undefined;
   private slabUsed = 0;
-  private inSlab = false;
   /** Whether the current message was started in place (it may have moved since). */
   private inPlace = false;
 
@@ -127,10 +126,8 @@ export class Writer {
         this.slabUsed = 0;
       }
       this.buf = new Uint8Array(slab, this.slabUsed, SLAB_SIZE - this.slabUsed);
-      this.inSlab = true;
-    } else if (this.inSlab) {
+    } else {
       this.buf = this.scratch;
-      this.inSlab = false;
     }
     this.pos = 0;
     this.compress = compress;
@@ -228,12 +225,11 @@ export class Writer {
    */
   private moveToScratch(n: number): void {
     const scratch = this.scratch;
-    if (!this.inSlab || this.pos + n > scratch.length) {
+    if (this.buf === scratch || this.pos + n > scratch.length) {
       throw new WireError('message longer than 65535 octets', this.pos);
     }
     scratch.set(this.buf.subarray(0, this.pos));
     this.buf = scratch;
-    this.inSlab = false;
   }
 
   u8(v: number): void {
@@ -467,7 +463,7 @@ export class Writer {
   /** The message written: a view of the slab when written in place, else a copy of the scratch buffer. */
   result(): Uint8Array {
     const n = this.pos;
-    if (this.inSlab) {
+    if (this.buf !== this.scratch) {
       const at = this.slabUsed;
       // the next message starts 8-aligned, as Node's pool does
       this.slabUsed = at + ((n + 7) & ~7);
