@@ -167,14 +167,14 @@ export function decodeEdnsOptions(r: Reader): EdnsOption[] {
 
 function encodeClientSubnet(w: Writer, o: Extract<EdnsOption, { type: 'CLIENT_SUBNET' }>): void {
   const size = o.family === FAMILY_IPV4 ? 4 : o.family === FAMILY_IPV6 ? 16 : 0;
-  if (size === 0) throw new WireError(`CLIENT_SUBNET family ${o.family} needs raw data`, w.pos);
+  if (size === 0) throw new WireError(`CLIENT_SUBNET family ${o.family} needs raw data`, w.offset);
   const address = new Uint8Array(16);
   const ok = size === 4 ? parseIPv4(o.ip, address, 0) : parseIPv6(o.ip, address, 0);
-  if (!ok) throw new WireError(`CLIENT_SUBNET: bad address ${o.ip}`, w.pos);
+  if (!ok) throw new WireError(`CLIENT_SUBNET: bad address ${o.ip}`, w.offset);
   const source = o.sourcePrefixLength;
-  if (!(source >= 0 && source <= size * 8)) throw new WireError('CLIENT_SUBNET: bad source prefix', w.pos);
+  if (!(source >= 0 && source <= size * 8)) throw new WireError('CLIENT_SUBNET: bad source prefix', w.offset);
   if (!(o.scopePrefixLength >= 0 && o.scopePrefixLength <= size * 8)) {
-    throw new WireError('CLIENT_SUBNET: bad scope prefix', w.pos);
+    throw new WireError('CLIENT_SUBNET: bad scope prefix', w.offset);
   }
   const octets = (source + 7) >> 3;
   if (source % 8 !== 0) address[octets - 1] &= (0xff << (8 - (source % 8))) & 0xff;
@@ -194,12 +194,12 @@ function encodeOption(w: Writer, o: EdnsOption): void {
       return;
     case 'COOKIE':
       if (!(o.client instanceof Uint8Array) || o.client.length !== COOKIE_CLIENT_LENGTH) {
-        throw new WireError('COOKIE client cookie must be 8 octets', w.pos);
+        throw new WireError('COOKIE client cookie must be 8 octets', w.offset);
       }
       w.bytes(o.client);
       if (o.server !== undefined) {
         if (!(o.server instanceof Uint8Array) || o.server.length < 8 || o.server.length > 32) {
-          throw new WireError('COOKIE server cookie must be 8 to 32 octets', w.pos);
+          throw new WireError('COOKIE server cookie must be 8 to 32 octets', w.offset);
         }
         w.bytes(o.server);
       }
@@ -208,7 +208,7 @@ function encodeOption(w: Writer, o: EdnsOption): void {
       if (o.timeout !== undefined) w.u16(o.timeout);
       return;
     case 'PADDING':
-      if (!(o.length >= 0 && o.length <= 0xffff)) throw new WireError('PADDING: bad length', w.pos);
+      if (!(o.length >= 0 && o.length <= 0xffff)) throw new WireError('PADDING: bad length', w.offset);
       w.ensure(o.length);
       w.buf.fill(0, w.pos, w.pos + o.length);
       w.pos += o.length;
@@ -221,15 +221,15 @@ function encodeOption(w: Writer, o: EdnsOption): void {
       w.bytes(o.data);
       return;
     default:
-      throw new WireError(`unknown EDNS option type ${String((o as { type: unknown }).type)}`, w.pos);
+      throw new WireError(`unknown EDNS option type ${String((o as { type: unknown }).type)}`, w.offset);
   }
 }
 
 /** Writes the option list as OPT rdata (the caller writes RDLENGTH around it). */
 export function encodeEdnsOptions(w: Writer, options: readonly EdnsOption[]): void {
-  if (!Array.isArray(options)) throw new WireError('OPT options must be an array', w.pos);
+  if (!Array.isArray(options)) throw new WireError('OPT options must be an array', w.offset);
   for (const o of options) {
-    if (typeof o !== 'object' || o === null) throw new WireError('EDNS option must be an object', w.pos);
+    if (typeof o !== 'object' || o === null) throw new WireError('EDNS option must be an object', w.offset);
     // A typed option's code follows from its type, so the two cannot disagree on the wire.
     w.u16(o.type === undefined ? o.code : (CODE_OF_TYPE.get(o.type) ?? -1));
     const lengthAt = w.pos;
@@ -244,7 +244,7 @@ export function encodeEdnsOptions(w: Writer, options: readonly EdnsOption[]): vo
  * sit in a message (the encoder relies on that when it truncates).
  */
 export function encodeOptRecord(w: Writer, opt: OptRecord): void {
-  if (opt.name !== '.' && opt.name !== undefined) throw new WireError('OPT owner must be the root', w.pos);
+  if (opt.name !== '.' && opt.name !== undefined) throw new WireError('OPT owner must be the root', w.offset);
   w.u8(0);
   w.u16(OPT_TYPE);
   w.u16(opt.udpPayloadSize);

@@ -40,14 +40,14 @@ function mnemonic(kind: 'type' | 'class', text: string, w: Writer): number {
   try {
     return kind === 'type' ? typeToNumber(text) : classToNumber(text);
   } catch (e) {
-    if (e instanceof MnemonicError) throw new WireError(e.message, w.pos);
+    if (e instanceof MnemonicError) throw new WireError(e.message, w.offset);
     throw e;
   }
 }
 
 /** Writes one record; `compress` also governs whether its owner name may be compressed. */
 function writeRecord(w: Writer, rr: ResourceRecord): void {
-  if (typeof rr !== 'object' || rr === null) throw new WireError('record must be an object', w.pos);
+  if (typeof rr !== 'object' || rr === null) throw new WireError('record must be an object', w.offset);
   const type = rr.type;
   if (type === 'OPT') {
     encodeOptRecord(w, rr as OptRecord);
@@ -93,19 +93,20 @@ export function encodeMessage(msg: Message, options?: EncodeOptions): Uint8Array
   if ((id & 0xffff) !== id) throw new WireError(`message id ${String(id)} does not fit 16 bits`, 0);
   if ((flags & 0xffff) !== flags) throw new WireError(`flags ${String(flags)} do not fit 16 bits`, 2);
   const b = w.buf;
-  b[0] = id >> 8;
-  b[1] = id;
-  b[2] = flags >> 8;
-  b[3] = flags;
-  b[4] = questions.length >> 8;
-  b[5] = questions.length;
-  b[6] = answers.length >> 8;
-  b[7] = answers.length;
-  b[8] = authorities.length >> 8;
-  b[9] = authorities.length;
-  b[10] = additionals.length >> 8;
-  b[11] = additionals.length;
-  w.pos = 12;
+  const h = w.base;
+  b[h] = id >> 8;
+  b[h + 1] = id;
+  b[h + 2] = flags >> 8;
+  b[h + 3] = flags;
+  b[h + 4] = questions.length >> 8;
+  b[h + 5] = questions.length;
+  b[h + 6] = answers.length >> 8;
+  b[h + 7] = answers.length;
+  b[h + 8] = authorities.length >> 8;
+  b[h + 9] = authorities.length;
+  b[h + 10] = additionals.length >> 8;
+  b[h + 11] = additionals.length;
+  w.pos = h + 12;
   const from = options?.questionFrom;
   if (from === undefined || questions.length !== 1 || questions[0] !== from.question || !copyQuestion(w, from)) {
     for (let i = 0; i < questions.length; i++) {
@@ -183,6 +184,9 @@ function writeRecordOrOverflow(w: Writer, rr: ResourceRecord): boolean {
 
 function encodeTruncating(w: Writer, msg: Message, maxSize: number): Uint8Array {
   const { answers, authorities, additionals } = msg;
+  // Positions below are indexes into the writer's buffer, where the message starts at base.
+  const base = w.base;
+  const maxEnd = base + maxSize;
   const questionsEnd = w.pos;
   const total = answers.length + authorities.length + additionals.length;
   // Records are written in order until one ends past maxSize: what follows is cut anyway,
@@ -197,7 +201,7 @@ function encodeTruncating(w: Writer, msg: Message, maxSize: number): Uint8Array 
   sections: for (let section = 0; section < 3; section++) {
     const records = section === 0 ? answers : section === 1 ? authorities : additionals;
     for (let i = 0; i < records.length; i++) {
-      if (w.pos > maxSize) break sections;
+      if (w.pos > maxEnd) break sections;
       const rr = records[i];
       const start = w.pos;
       if (!writeRecordOrOverflow(w, rr)) break sections;
@@ -208,7 +212,7 @@ function encodeTruncating(w: Writer, msg: Message, maxSize: number): Uint8Array 
       recordEnds[written++] = w.pos;
     }
   }
-  if (written === total && w.pos <= maxSize) {
+  if (written === total && w.pos <= maxEnd) {
     checkCount(answers.length, 'answers');
     checkCount(authorities.length, 'authority records');
     checkCount(additionals.length, 'additional records');
@@ -217,7 +221,7 @@ function encodeTruncating(w: Writer, msg: Message, maxSize: number): Uint8Array 
 
   // Only the last record written can end past maxSize, and it cannot be kept: forget it,
   // so that an OPT record written after the others never lands near the buffer's end.
-  if (written > 0 && recordEnds[written - 1] > maxSize) {
+  if (written > 0 && recordEnds[written - 1] > maxEnd) {
     written--;
     if (optIndex === written) optIndex = -1;
   }
@@ -234,8 +238,8 @@ function encodeTruncating(w: Writer, msg: Message, maxSize: number): Uint8Array 
     }
   }
   const optLength = optIndex < 0 ? 0 : (optIndex < written ? recordEnds[optIndex] : w.pos) - optStart;
-  if (questionsEnd + optLength > maxSize) {
-    throw new WireError(`question and OPT record do not fit in ${maxSize} octets`, questionsEnd);
+  if (questionsEnd + optLength > maxEnd) {
+    throw new WireError(`question and OPT record do not fit in ${maxSize} octets`, questionsEnd - base);
   }
   // Keep the longest prefix of records that fits together with the OPT record. Pointers
   // only point backwards, so cutting at a record boundary leaves a valid message; the OPT
@@ -243,7 +247,7 @@ function encodeTruncating(w: Writer, msg: Message, maxSize: number): Uint8Array 
   let kept = 0;
   while (kept < written) {
     const size = recordEnds[kept] + (optIndex > kept ? optLength : 0);
-    if (size > maxSize) break;
+    if (size > maxEnd) break;
     kept++;
   }
   let end = kept === 0 ? questionsEnd : recordEnds[kept - 1];
@@ -258,10 +262,10 @@ function encodeTruncating(w: Writer, msg: Message, maxSize: number): Uint8Array 
   const ar = Math.max(kept - answers.length - authorities.length, 0) + (moveOpt ? 1 : 0);
   let flags = msg.flags;
   if (an < answers.length || ns < authorities.length) flags |= Flag.TC;
-  w.patch16(2, flags);
-  w.patch16(6, an);
-  w.patch16(8, ns);
-  w.patch16(10, ar);
+  w.patch16(base + 2, flags);
+  w.patch16(base + 6, an);
+  w.patch16(base + 8, ns);
+  w.patch16(base + 10, ar);
   w.pos = end;
   return w.result();
 }

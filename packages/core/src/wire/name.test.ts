@@ -62,6 +62,10 @@ describe('parseName', () => {
 describe('name operations', () => {
   it('folds case for keys and equality', () => {
     expect(nameKey('WwW.Example.ORG.')).toBe('www.example.org.');
+    // a capital only at the very end, none at all, and the letters either side of A-Z
+    expect(nameKey('www.example.orG.')).toBe('www.example.org.');
+    expect(nameKey('@[`{.example.')).toBe('@[`{.example.');
+    expect(nameKey('\\065.example.')).toBe('\\065.example.');
     expect(nameEquals('WwW.Example.ORG.', 'www.example.org.')).toBe(true);
     expect(nameEquals('a.', 'b.')).toBe(false);
     expect(nameEquals('[.', '{.')).toBe(false);

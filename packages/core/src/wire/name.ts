@@ -159,7 +159,14 @@ export function parseName(text: string, origin = '.'): string {
  * normalised name (as every name from this codec is).
  */
 export function nameKey(name: string): string {
-  return name.toLowerCase();
+  // Most names arrive lowercase already. Looking for a capital first is cheaper than
+  // toLowerCase, which leaves the engine's code for a runtime call even when it changes
+  // nothing; the first capital hands the rest over to it.
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c > 0x7f) return name.toLowerCase();
+  }
+  return name;
 }
 
 function foldAscii(c: number): number {

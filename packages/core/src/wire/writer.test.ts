@@ -158,6 +158,33 @@ describe('Writer in place (reset with inPlace)', () => {
     expect(w.result()).toEqual(expected(ops));
   });
 
+  it('keeps pointers, patched lengths and error offsets relative to a message that starts mid-slab and moves', () => {
+    const w = new Writer();
+    // The first message leaves 1024 octets of the slab free; the second starts there.
+    w.reset(false, true);
+    w.bytes(new Uint8Array(16 * 1024 - 1024));
+    w.result();
+    const ops = (x: Writer): void => {
+      x.pos += 12;
+      x.name('www.example.org.', true);
+      const lengthAt = x.pos;
+      x.u16(0);
+      // crosses the end of the slab: the message moves with lengthAt still pointing at it
+      x.bytes(new Uint8Array(2000).fill(9));
+      x.patch16(lengthAt, x.pos - lengthAt - 2);
+      x.name('mail.example.org.', true);
+    };
+    w.reset(true, true);
+    expect(w.base).toBe(16 * 1024 - 1024);
+    ops(w);
+    const got = w.result();
+    expect(got).toEqual(expected(ops));
+    // the second name is "mail" and a pointer to offset 16, where "example.org." starts
+    const tail = got.subarray(got.length - 7);
+    expect([...tail]).toEqual([4, 0x6d, 0x61, 0x69, 0x6c, 0xc0, 16]);
+    expect(() => w.u8(256)).toThrow(`(at offset ${got.length})`);
+  });
+
   it('still refuses a message over 65535 octets', () => {
     const w = new Writer();
     w.reset(false, true);

@@ -35,7 +35,9 @@ function allocate(n: number): Uint8Array {
  * are handed out as views of it: one view instead of an allocation and a copy, which is
  * most of the cost of encoding a small response. Like Node's Buffer pool, a view that is
  * kept keeps its slab alive, so the slab is small and callers that keep bytes for long
- * copy them (PackedResponse does).
+ * copy them (PackedResponse does). The writer writes through one view of the whole slab,
+ * with the message starting at `base`, so that each message costs a single typed array:
+ * the one handed out.
  */
 const SLAB_SIZE = 16 * 1024;
 /** A message starts in the current slab only where this much of it is left. */
@@ -58,8 +60,8 @@ function labelEnd(name: string, i: number): number {
 
 /**
  * Bounds-checked writing into a reusable buffer, with RFC 1035 4.1.4 name compression.
- * The encoder keeps one Writer (one 64 KiB scratch buffer and one compression Map) for the
- * life of the process and copies each finished message out once.
+ * The encoder keeps one Writer (one scratch buffer, one slab and one compression Map) for the
+ * life of the process; messages are written in place (see reset) or copied out once.
  *
  * Compression is tuned for the common response, a handful of names that repeat the question
  * name or end in it: the first LINEAR_NAMES names written are compared as strings, in
@@ -71,9 +73,17 @@ function labelEnd(name: string, i: number): number {
  * longest suffix, so they give the same bytes.
  */
 export class Writer {
-  /** Where the current message is written: the scratch buffer, or a slab's free part. */
+  /** Where the current message is written: the scratch buffer, or the whole current slab. */
   buf: Uint8Array;
+  /**
+   * Where the current message starts in `buf`. Positions (`pos`, what codecs keep to patch
+   * a length later) are indexes into `buf`; offsets within the message, which compression
+   * pointers and errors give, are `pos - base`.
+   */
+  base = 0;
   pos = 0;
+  /** Where `buf` ends for this message: the slab's end, or `base` plus the writer's capacity. */
+  private end: number;
   /** compress names the caller marks compressible */
   compress = false;
   /** canonical form (RFC 4034 6.2): nothing compressed, names lowercased where `lowerNames` */
@@ -96,9 +106,16 @@ export class Writer {
   private readonly pendingEnds: number[] = [];
   private pendingCount = 0;
   private pendingFrom = 0;
+  /**
+   * Messages not written in place, and those that outgrow the slab. A message moves here
+   * at the index it had in the slab, so that the positions codecs hold stay valid: there
+   * is room for a whole message after any slab index.
+   */
   private readonly scratch: Uint8Array;
-  /** The slab messages written in place go to, and how much of it is handed out. */
-  private slab: ArrayBuffer | undefined = undefined;
+  private readonly capacity: number;
+  /** The slab messages written in place go to (a view of all of it), and how much of it is handed out. */
+  private slab: Uint8Array | undefined = undefined;
+  private slabBuffer: ArrayBuffer | undefined = undefined;
   private slabUsed = 0;
   /** Whether the current message was started in place (it may have moved since). */
   private inPlace = false;
@@ -108,8 +125,15 @@ export class Writer {
     /** how many names are compared as strings before the Map takes over (tests lower it) */
     private readonly linearNames = LINEAR_NAMES,
   ) {
-    this.scratch = new Uint8Array(capacity);
+    this.capacity = capacity;
+    this.scratch = new Uint8Array(capacity + SLAB_SIZE);
     this.buf = this.scratch;
+    this.end = capacity;
+  }
+
+  /** How far into the current message the writer is: the offset errors report. */
+  get offset(): number {
+    return this.pos - this.base;
   }
 
   /**
@@ -122,14 +146,19 @@ export class Writer {
     if (inPlace) {
       let slab = this.slab;
       if (slab === undefined || SLAB_SIZE - this.slabUsed < MIN_SLAB_ROOM) {
-        slab = this.slab = new ArrayBuffer(SLAB_SIZE);
+        this.slabBuffer = new ArrayBuffer(SLAB_SIZE);
+        slab = this.slab = new Uint8Array(this.slabBuffer);
         this.slabUsed = 0;
       }
-      this.buf = new Uint8Array(slab, this.slabUsed, SLAB_SIZE - this.slabUsed);
+      this.buf = slab;
+      this.base = this.slabUsed;
+      this.end = SLAB_SIZE;
     } else {
       this.buf = this.scratch;
+      this.base = 0;
+      this.end = this.capacity;
     }
-    this.pos = 0;
+    this.pos = this.base;
     this.compress = compress;
     this.canonical = false;
     this.lowerNames = false;
@@ -216,30 +245,32 @@ export class Writer {
   }
 
   ensure(n: number): void {
-    if (this.pos + n > this.buf.length) this.moveToScratch(n);
+    if (this.pos + n > this.end) this.moveToScratch(n);
   }
 
   /**
    * Makes room for `n` more octets by moving a message written in place to the scratch
-   * buffer; throws where even that is too small. Offsets stay valid: both start at 0.
+   * buffer, at the same index; throws where even that is too small.
    */
   private moveToScratch(n: number): void {
     const scratch = this.scratch;
-    if (this.buf === scratch || this.pos + n > scratch.length) {
-      throw new WireError('message longer than 65535 octets', this.pos);
+    const base = this.base;
+    if (this.buf === scratch || this.pos - base + n > this.capacity) {
+      throw new WireError('message longer than 65535 octets', this.pos - base);
     }
-    scratch.set(this.buf.subarray(0, this.pos));
+    scratch.set(this.buf.subarray(base, this.pos), base);
     this.buf = scratch;
+    this.end = base + this.capacity;
   }
 
   u8(v: number): void {
-    if ((v & 0xff) !== v) throw rangeError(v, 8, this.pos);
+    if ((v & 0xff) !== v) throw rangeError(v, 8, this.offset);
     this.ensure(1);
     this.buf[this.pos++] = v;
   }
 
   u16(v: number): void {
-    if ((v & 0xffff) !== v) throw rangeError(v, 16, this.pos);
+    if ((v & 0xffff) !== v) throw rangeError(v, 16, this.offset);
     this.ensure(2);
     const p = this.pos;
     this.buf[p] = v >>> 8;
@@ -248,7 +279,7 @@ export class Writer {
   }
 
   u32(v: number): void {
-    if (v >>> 0 !== v) throw rangeError(v, 32, this.pos);
+    if (v >>> 0 !== v) throw rangeError(v, 32, this.offset);
     this.ensure(4);
     const p = this.pos;
     const b = this.buf;
@@ -260,7 +291,7 @@ export class Writer {
   }
 
   u48(v: number): void {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffffffff) throw rangeError(v, 48, this.pos);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffffffff) throw rangeError(v, 48, this.offset);
     this.u16(Math.floor(v / 0x100000000));
     this.u32(v % 0x100000000);
   }
@@ -272,7 +303,7 @@ export class Writer {
   }
 
   bytes(data: Uint8Array): void {
-    if (!(data instanceof Uint8Array)) throw new WireError('expected a Uint8Array', this.pos);
+    if (!(data instanceof Uint8Array)) throw new WireError('expected a Uint8Array', this.offset);
     this.ensure(data.length);
     this.buf.set(data, this.pos);
     this.pos += data.length;
@@ -280,16 +311,16 @@ export class Writer {
 
   /** A <character-string> from raw bytes. */
   characterBytes(data: Uint8Array, what: string): void {
-    if (!(data instanceof Uint8Array)) throw new WireError(`${what}: expected a Uint8Array`, this.pos);
-    if (data.length > 255) throw new WireError(`${what} longer than 255 octets`, this.pos);
+    if (!(data instanceof Uint8Array)) throw new WireError(`${what}: expected a Uint8Array`, this.offset);
+    if (data.length > 255) throw new WireError(`${what} longer than 255 octets`, this.offset);
     this.u8(data.length);
     this.bytes(data);
   }
 
   /** A <character-string> from a string of one character per byte (latin1), as decoded. */
   characterString(s: string, what: string): void {
-    if (typeof s !== 'string') throw new WireError(`${what}: expected a string`, this.pos);
-    if (s.length > 255) throw new WireError(`${what} longer than 255 octets`, this.pos);
+    if (typeof s !== 'string') throw new WireError(`${what}: expected a string`, this.offset);
+    if (s.length > 255) throw new WireError(`${what} longer than 255 octets`, this.offset);
     this.u8(s.length);
     this.latin1(s, what);
   }
@@ -301,7 +332,7 @@ export class Writer {
     let p = this.pos;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c > 0xff) throw new WireError(`${what}: character beyond \\u00ff (one character per octet)`, p);
+      if (c > 0xff) throw new WireError(`${what}: character beyond \\u00ff (one character per octet)`, p - this.base);
       b[p++] = c;
     }
     this.pos = p;
@@ -313,7 +344,7 @@ export class Writer {
    * and not offered as pointer targets either, so their bytes never matter to other records.
    */
   name(name: string, compressible: boolean): void {
-    if (typeof name !== 'string' || name.length === 0) throw new WireError('expected a name', this.pos);
+    if (typeof name !== 'string' || name.length === 0) throw new WireError('expected a name', this.offset);
     if (name === '.') {
       this.u8(0);
       return;
@@ -323,7 +354,7 @@ export class Writer {
       this.labels(name, name.length, this.canonical && this.lowerNames);
       this.u8(0);
       if (this.pos - start > MAX_NAME_LENGTH)
-        throw new WireError(`name longer than 255 octets: ${name}`, start);
+        throw new WireError(`name longer than 255 octets: ${name}`, start - this.base);
       return;
     }
     let target = -1;
@@ -367,7 +398,7 @@ export class Writer {
         written + name.length - cut + 1 > MAX_NAME_LENGTH &&
         written + suffixWireLength(name, cut) > MAX_NAME_LENGTH
       ) {
-        throw new WireError(`name longer than 255 octets: ${name}`, start);
+        throw new WireError(`name longer than 255 octets: ${name}`, start - this.base);
       }
       this.ensure(2);
       this.buf[this.pos] = 0xc0 | (target >> 8);
@@ -376,13 +407,14 @@ export class Writer {
     } else {
       this.u8(0);
       if (this.pos - start > MAX_NAME_LENGTH)
-        throw new WireError(`name longer than 255 octets: ${name}`, start);
+        throw new WireError(`name longer than 255 octets: ${name}`, start - this.base);
     }
-    if (cut > 0 && start <= MAX_POINTER_TARGET) {
-      if (this.mapped) this.register(name, start);
+    const offset = start - this.base;
+    if (cut > 0 && offset <= MAX_POINTER_TARGET) {
+      if (this.mapped) this.register(name, offset);
       const k = this.pendingCount++;
       this.pendingNames[k] = name;
-      this.pendingOffsets[k] = start;
+      this.pendingOffsets[k] = offset;
       this.pendingEnds[k] = cut;
       if (!this.mapped && this.pendingCount > this.linearNames) this.useMap();
     }
@@ -400,11 +432,12 @@ export class Writer {
     const at = this.pos;
     for (let i = 0; i < n; i++) b[at + i] = wire[start + i];
     this.pos = at + n;
-    if (n === 1 || !this.compress || this.canonical || at > MAX_POINTER_TARGET) return;
-    if (this.mapped) this.register(name, at);
+    const offset = at - this.base;
+    if (n === 1 || !this.compress || this.canonical || offset > MAX_POINTER_TARGET) return;
+    if (this.mapped) this.register(name, offset);
     const k = this.pendingCount++;
     this.pendingNames[k] = name;
-    this.pendingOffsets[k] = at;
+    this.pendingOffsets[k] = offset;
     this.pendingEnds[k] = name.length;
     if (!this.mapped && this.pendingCount > this.linearNames) this.useMap();
   }
@@ -412,7 +445,7 @@ export class Writer {
   /** Writes the labels of `name` before character index `end` (a label boundary). */
   private labels(name: string, end: number, lower: boolean): void {
     let b = this.buf;
-    let capacity = b.length;
+    let capacity = this.end;
     let p = this.pos;
     let i = 0;
     while (i < end) {
@@ -428,16 +461,16 @@ export class Writer {
             const d3 = name.charCodeAt(i + 3) - 48;
             c = (d1 - 48) * 100 + d2 * 10 + d3;
             if (!(d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9) || c > 255) {
-              throw new WireError(`bad escape in name: ${name}`, this.pos);
+              throw new WireError(`bad escape in name: ${name}`, this.offset);
             }
             i += 4;
           } else {
-            if (!(d1 >= 0x20 && d1 <= 0x7e)) throw new WireError(`bad escape in name: ${name}`, this.pos);
+            if (!(d1 >= 0x20 && d1 <= 0x7e)) throw new WireError(`bad escape in name: ${name}`, this.offset);
             c = d1;
             i += 2;
           }
         } else {
-          if (c < 0x20 || c > 0x7e) throw new WireError(`bad character in name: ${name}`, this.pos);
+          if (c < 0x20 || c > 0x7e) throw new WireError(`bad character in name: ${name}`, this.offset);
           i++;
         }
         if (p >= capacity) {
@@ -447,13 +480,13 @@ export class Writer {
           this.ensure(1);
           this.pos = nameStart;
           b = this.buf;
-          capacity = b.length;
+          capacity = this.end;
         }
         b[p++] = lower && c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
         length++;
       }
-      if (length === 0) throw new WireError(`empty label in name: ${name}`, this.pos);
-      if (length > MAX_LABEL_LENGTH) throw new WireError(`label longer than 63 octets: ${name}`, this.pos);
+      if (length === 0) throw new WireError(`empty label in name: ${name}`, this.offset);
+      if (length > MAX_LABEL_LENGTH) throw new WireError(`label longer than 63 octets: ${name}`, this.offset);
       b[lengthAt] = length;
       i++; // the dot
     }
@@ -462,22 +495,22 @@ export class Writer {
 
   /** The message written: a view of the slab when written in place, else a copy of the scratch buffer. */
   result(): Uint8Array {
-    const n = this.pos;
-    if (this.buf !== this.scratch) {
-      const at = this.slabUsed;
+    const base = this.base;
+    const n = this.pos - base;
+    const b = this.buf;
+    if (b !== this.scratch) {
       // the next message starts 8-aligned, as Node's pool does
-      this.slabUsed = at + ((n + 7) & ~7);
-      return new Uint8Array(this.slab as ArrayBuffer, at, n);
+      this.slabUsed = base + ((n + 7) & ~7);
+      return new Uint8Array(this.slabBuffer as ArrayBuffer, base, n);
     }
     // A message that outgrew the slab is copied out as a plain Uint8Array too, so that
     // in-place results are all of one kind.
     const out = this.inPlace ? new Uint8Array(n) : allocate(n);
     if (n <= ON_HEAP_MAX) {
       // a loop beats creating a subarray view for a few dozen bytes
-      const b = this.buf;
-      for (let i = 0; i < n; i++) out[i] = b[i];
+      for (let i = 0; i < n; i++) out[i] = b[base + i];
     } else {
-      out.set(this.buf.subarray(0, n));
+      out.set(b.subarray(base, base + n));
     }
     return out;
   }

@@ -15,7 +15,7 @@ export const A: RdataCodec<string> = {
   encode(w, data) {
     w.ensure(4);
     if (typeof data !== 'string' || !parseIPv4(data, w.buf, w.pos)) {
-      throw new WireError(`A: not an IPv4 address: ${String(data)}`, w.pos);
+      throw new WireError(`A: not an IPv4 address: ${String(data)}`, w.offset);
     }
     w.pos += 4;
   },
@@ -34,7 +34,7 @@ export const AAAA: RdataCodec<string> = {
   encode(w, data) {
     w.ensure(16);
     if (typeof data !== 'string' || !parseIPv6(data, w.buf, w.pos)) {
-      throw new WireError(`AAAA: not an IPv6 address: ${String(data)}`, w.pos);
+      throw new WireError(`AAAA: not an IPv6 address: ${String(data)}`, w.offset);
     }
     w.pos += 16;
   },

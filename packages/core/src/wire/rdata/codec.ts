@@ -24,7 +24,7 @@ export function typeCode(name: string, w: Writer): number {
   try {
     return typeToNumber(name);
   } catch (e) {
-    if (e instanceof MnemonicError) throw new WireError(e.message, w.pos);
+    if (e instanceof MnemonicError) throw new WireError(e.message, w.offset);
     throw e;
   }
 }
@@ -32,6 +32,6 @@ export function typeCode(name: string, w: Writer): number {
 /** Checks a decoded object field is present before the writer sees it. */
 export function expectObject(data: unknown, type: string, w: Writer): void {
   if (typeof data !== 'object' || data === null) {
-    throw new WireError(`${type} rdata must be an object`, w.pos);
+    throw new WireError(`${type} rdata must be an object`, w.offset);
   }
 }

@@ -82,7 +82,7 @@ export const NSEC3: RdataCodec<Nsec3Data> = {
     w.u16(d.iterations);
     w.characterBytes(d.salt, 'NSEC3 salt');
     if (!(d.nextDomain instanceof Uint8Array) || d.nextDomain.length === 0) {
-      throw new WireError('NSEC3 next hashed owner name is empty', w.pos);
+      throw new WireError('NSEC3 next hashed owner name is empty', w.offset);
     }
     w.characterBytes(d.nextDomain, 'NSEC3 next hashed owner name');
     encodeTypeBitmap(w, d.rrtypes);

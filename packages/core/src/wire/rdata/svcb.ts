@@ -100,42 +100,42 @@ function encodeValue(w: Writer, key: number, param: SvcParam): void {
     case MANDATORY: {
       const keys = stringList(value, w, 'mandatory').map((name) => {
         const k = svcParamKeyNumber(name);
-        if (k < 0 || k === MANDATORY) throw new WireError(`SVCB mandatory: bad key ${name}`, w.pos);
+        if (k < 0 || k === MANDATORY) throw new WireError(`SVCB mandatory: bad key ${name}`, w.offset);
         return k;
       });
       keys.sort((x, y) => x - y);
       for (let i = 0; i < keys.length; i++) {
-        if (i > 0 && keys[i] === keys[i - 1]) throw new WireError('SVCB mandatory: duplicate key', w.pos);
+        if (i > 0 && keys[i] === keys[i - 1]) throw new WireError('SVCB mandatory: duplicate key', w.offset);
         w.u16(keys[i]);
       }
-      if (keys.length === 0) throw new WireError('SVCB mandatory: empty', w.pos);
+      if (keys.length === 0) throw new WireError('SVCB mandatory: empty', w.offset);
       return;
     }
     case ALPN: {
       const ids = stringList(value, w, 'alpn');
-      if (ids.length === 0) throw new WireError('SVCB alpn: empty', w.pos);
+      if (ids.length === 0) throw new WireError('SVCB alpn: empty', w.offset);
       for (const id of ids) {
-        if (id.length === 0) throw new WireError('SVCB alpn: empty protocol id', w.pos);
+        if (id.length === 0) throw new WireError('SVCB alpn: empty protocol id', w.offset);
         w.characterString(id, 'SVCB alpn');
       }
       return;
     }
     case NO_DEFAULT_ALPN:
-      if (value !== undefined) throw new WireError('SVCB no-default-alpn takes no value', w.pos);
+      if (value !== undefined) throw new WireError('SVCB no-default-alpn takes no value', w.offset);
       return;
     case PORT:
-      if (typeof value !== 'number') throw new WireError('SVCB port: expected a number', w.pos);
+      if (typeof value !== 'number') throw new WireError('SVCB port: expected a number', w.offset);
       w.u16(value);
       return;
     case IPV4HINT:
     case IPV6HINT: {
       const v6 = key === IPV6HINT;
       const addresses = stringList(value, w, param.key);
-      if (addresses.length === 0) throw new WireError(`SVCB ${param.key}: empty`, w.pos);
+      if (addresses.length === 0) throw new WireError(`SVCB ${param.key}: empty`, w.offset);
       for (const a of addresses) {
         w.ensure(v6 ? 16 : 4);
         if (!(v6 ? parseIPv6(a, w.buf, w.pos) : parseIPv4(a, w.buf, w.pos))) {
-          throw new WireError(`SVCB ${param.key}: bad address ${a}`, w.pos);
+          throw new WireError(`SVCB ${param.key}: bad address ${a}`, w.offset);
         }
         w.pos += v6 ? 16 : 4;
       }
@@ -145,13 +145,13 @@ function encodeValue(w: Writer, key: number, param: SvcParam): void {
       w.bytes(value as Uint8Array);
       return;
     default:
-      throw new WireError(`SVCB ${param.key}: value must be a Uint8Array`, w.pos);
+      throw new WireError(`SVCB ${param.key}: value must be a Uint8Array`, w.offset);
   }
 }
 
 function stringList(value: unknown, w: Writer, what: string): string[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new WireError(`SVCB ${what}: expected an array of strings`, w.pos);
+    throw new WireError(`SVCB ${what}: expected an array of strings`, w.offset);
   }
   return value as string[];
 }
@@ -187,18 +187,18 @@ function svcbLike(type: string, code: number): RdataCodec<SvcbData> {
       expectObject(d, type, w);
       w.u16(d.priority);
       w.name(d.target, false);
-      if (!Array.isArray(d.params)) throw new WireError(`${type} params must be an array`, w.pos);
+      if (!Array.isArray(d.params)) throw new WireError(`${type} params must be an array`, w.offset);
       // Keys go out in ascending order whatever order the caller listed them in.
       const keyed = d.params.map((param) => {
         const key = svcParamKeyNumber(param?.key);
-        if (key < 0) throw new WireError(`${type}: unknown SvcParamKey ${String(param?.key)}`, w.pos);
+        if (key < 0) throw new WireError(`${type}: unknown SvcParamKey ${String(param?.key)}`, w.offset);
         return { key, param };
       });
       keyed.sort((x, y) => x.key - y.key);
       for (let i = 0; i < keyed.length; i++) {
         const { key, param } = keyed[i];
         if (i > 0 && keyed[i - 1].key === key)
-          throw new WireError(`${type}: duplicate key ${param.key}`, w.pos);
+          throw new WireError(`${type}: duplicate key ${param.key}`, w.offset);
         w.u16(key);
         const lengthAt = w.pos;
         w.u16(0);

@@ -21,7 +21,7 @@ function encodeTxt(w: Writer, data: TxtInput, type: string): void {
     for (let i = 0; i < bytes.length; i += 255) w.characterBytes(bytes.subarray(i, i + 255), type);
     return;
   }
-  if (!Array.isArray(data)) throw new WireError(`${type} rdata must be an array of strings`, w.pos);
+  if (!Array.isArray(data)) throw new WireError(`${type} rdata must be an array of strings`, w.offset);
   for (const piece of data) {
     w.characterBytes(typeof piece === 'string' ? utf8.encode(piece) : piece, type);
   }
@@ -76,7 +76,7 @@ export const CAA: RdataCodec<CaaData> = {
   encode(w, d) {
     expectObject(d, 'CAA', w);
     w.u8(d.issuerCritical ? d.flags | CAA_ISSUER_CRITICAL : d.flags);
-    if (typeof d.tag !== 'string' || d.tag.length === 0) throw new WireError('CAA tag is empty', w.pos);
+    if (typeof d.tag !== 'string' || d.tag.length === 0) throw new WireError('CAA tag is empty', w.offset);
     w.characterString(d.tag, 'CAA tag');
     w.bytes(d.value);
   },

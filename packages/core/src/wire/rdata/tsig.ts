@@ -9,7 +9,7 @@ function u16Bytes(r: Reader): Uint8Array {
 }
 
 function writeU16Bytes(w: Writer, data: Uint8Array, what: string): void {
-  if (!(data instanceof Uint8Array)) throw new WireError(`${what}: expected a Uint8Array`, w.pos);
+  if (!(data instanceof Uint8Array)) throw new WireError(`${what}: expected a Uint8Array`, w.offset);
   w.u16(data.length);
   w.bytes(data);
 }

@@ -35,7 +35,7 @@ export function decodeTypeBitmap(r: Reader): string[] {
 }
 
 export function encodeTypeBitmap(w: Writer, types: readonly string[]): void {
-  if (!Array.isArray(types)) throw new WireError('type list must be an array', w.pos);
+  if (!Array.isArray(types)) throw new WireError('type list must be an array', w.offset);
   const codes: number[] = [];
   for (const t of types) codes.push(typeCode(t, w));
   codes.sort((x, y) => x - y);
