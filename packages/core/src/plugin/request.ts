@@ -247,9 +247,9 @@ export class Request {
       questions: q.questions.length > 0 ? [q.questions[0]] : [],
       answers: [],
       authorities: [],
-      additionals: [],
+      // An array literal is made to measure; pushing onto [] reserves room for 17.
+      additionals: this.edns !== undefined ? [createOpt({ dnssecOk: this.do })] : [],
     };
-    if (this.edns !== undefined) msg.additionals.push(createOpt({ dnssecOk: this.do }));
     // Without EDNS an extended rcode cannot be expressed; failing loudly beats a wrong code.
     if (rcode > 0xf && this.edns === undefined) rcode = Rcode.SERVFAIL;
     if (rcode !== Rcode.NOERROR) setRcode(msg, rcode);
