@@ -55,14 +55,8 @@ export class PackedResponse {
    * every answer sets them.
    */
   static pack(msg: Message): PackedResponse | undefined {
-    if (msg.questions.length !== 1) return undefined;
-    for (const rr of msg.additionals) if (rr.type === 'OPT') return undefined;
-    let encoded: Uint8Array;
-    try {
-      encoded = encodeMessage(msg);
-    } catch {
-      return undefined;
-    }
+    const encoded = encodePacked(msg);
+    if (encoded === undefined) return undefined;
     // An exact copy, so that a long-lived entry does not keep a pooled slab alive.
     const bytes = new Uint8Array(encoded);
     const records = msg.answers.length + msg.authorities.length + msg.additionals.length;
@@ -98,37 +92,73 @@ export class PackedResponse {
   bytesFor(req: Request, flags: number, ttl?: number): Uint8Array | undefined {
     if (!this.#askedAsPacked(req)) return undefined;
     const packed = this.#bytes;
-    const edns = req.edns !== undefined;
-    const length = packed.length + (edns ? REPLY_OPT.length : 0);
-    if (length > req.size || length > MAX_PACKED_ANSWER) return undefined;
-
-    const out = Buffer.allocUnsafe(length);
-    out.set(packed);
-    const id = req.id;
-    out[0] = id >>> 8;
-    out[1] = id;
-    out[2] = flags >>> 8;
-    out[3] = flags;
-    if (ttl !== undefined) {
-      const ttlAt = (this.#ttlAt ??= ttlOffsets(packed, this.#records));
-      for (let i = 0; i < ttlAt.length; i++) {
-        const at = ttlAt[i];
-        out[at] = ttl >>> 24;
-        out[at + 1] = ttl >>> 16;
-        out[at + 2] = ttl >>> 8;
-        out[at + 3] = ttl;
-      }
-    }
-    if (edns) {
-      const at = packed.length;
-      out.set(REPLY_OPT, at);
-      if (req.do) out[at + REPLY_OPT_DO_AT] = 0x80;
-      const arcount = ((out[10] << 8) | out[11]) + 1;
-      out[10] = arcount >>> 8;
-      out[11] = arcount;
+    const out = answerFromPacked(packed, 0, packed.length, req, flags);
+    if (out === undefined || ttl === undefined) return out;
+    const ttlAt = (this.#ttlAt ??= ttlOffsets(packed, this.#records));
+    for (let i = 0; i < ttlAt.length; i++) {
+      const at = ttlAt[i];
+      out[at] = ttl >>> 24;
+      out[at + 1] = ttl >>> 16;
+      out[at + 2] = ttl >>> 8;
+      out[at + 3] = ttl;
     }
     return out;
   }
+}
+
+/**
+ * Encodes `msg` for packing: exactly one question and no OPT record (the OPT record is
+ * per query). Undefined for any other message, or one that cannot be encoded: such a
+ * response is written as a Message. The result is encodeMessage's, a view to copy.
+ */
+export function encodePacked(msg: Message): Uint8Array | undefined {
+  if (msg.questions.length !== 1) return undefined;
+  for (const rr of msg.additionals) if (rr.type === 'OPT') return undefined;
+  try {
+    return encodeMessage(msg);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Answers this long are copied octet by octet: cheaper than making a view to copy from. */
+const COPY_BY_LOOP = 256;
+
+/**
+ * The answer to `req` made from the packed response `src[start, start + length)`: a copy
+ * with the query's ID, header flags `flags` (QR, opcode, AA... and the low 4 rcode bits)
+ * and, when the query had EDNS, the OPT record the server's writer would add. Undefined
+ * when the answer does not fit the client's UDP size or any UDP datagram: the writer
+ * truncates Messages, so the caller writes the Message instead.
+ */
+export function answerFromPacked(
+  src: Uint8Array,
+  start: number,
+  length: number,
+  req: Request,
+  flags: number,
+): Uint8Array | undefined {
+  const edns = req.edns !== undefined;
+  const total = length + (edns ? REPLY_OPT.length : 0);
+  if (total > req.size || total > MAX_PACKED_ANSWER) return undefined;
+
+  const out = Buffer.allocUnsafe(total);
+  if (start === 0 && length === src.length) out.set(src);
+  else if (length <= COPY_BY_LOOP) for (let i = 0; i < length; i++) out[i] = src[start + i];
+  else out.set(src.subarray(start, start + length));
+  const id = req.id;
+  out[0] = id >>> 8;
+  out[1] = id;
+  out[2] = flags >>> 8;
+  out[3] = flags;
+  if (edns) {
+    out.set(REPLY_OPT, length);
+    if (req.do) out[length + REPLY_OPT_DO_AT] = 0x80;
+    const arcount = ((out[10] << 8) | out[11]) + 1;
+    out[10] = arcount >>> 8;
+    out[11] = arcount;
+  }
+  return out;
 }
 
 /** The offsets of the TTL fields of the `records` records after the one question. */

@@ -8,7 +8,7 @@ import type { Message, ResourceRecord } from '../wire/types.js';
 import { parseZone } from '../zonefile/reader.js';
 import { Fallthrough } from '../plugin/fallthrough.js';
 import type { Handler } from '../plugin/handler.js';
-import { PackedResponse } from '../plugin/packed.js';
+import { encodePacked } from '../plugin/packed.js';
 import { Request } from '../plugin/request.js';
 import type { ChainResolver } from '../plugin/upstream.js';
 import type { ResponseWriter } from '../plugin/writer.js';
@@ -17,9 +17,9 @@ import { answerFromZone, type ZoneAnswerOptions } from './answer.js';
 import {
   AnswerMemo,
   ENTRY_OVERHEAD,
-  MAX_ENTRIES_PER_NAME,
   MemoBudget,
-  MemoEntry,
+  NOT_HELD,
+  OTHER_CASE,
   SeenNames,
   memoOf,
 } from './answer-memo.js';
@@ -488,31 +488,112 @@ describe('answerFromZone with the memo', () => {
 });
 
 describe('AnswerMemo', () => {
-  const example: Message = {
-    id: 0,
-    flags: 0,
-    questions: [{ name: 'www.example.org.', type: 'A', class: 'IN' }],
-    answers: [{ name: 'www.example.org.', type: 'A', class: 'IN', ttl: 60, data: '192.0.2.1' }],
-    authorities: [],
-    additionals: [],
-  };
-  const packed = PackedResponse.pack(example)!;
-  const cost = packed.length + ENTRY_OVERHEAD;
-  const entry = (qtype: string, dnssecOk = false) =>
-    new MemoEntry(qtype, 'IN', dnssecOk, packed, Flag.AA, Rcode.NOERROR, false, undefined);
+  /** A response to name/type/class as the zone path packs it: one A record. */
+  function packed(name: string, type = 'A', cls = 'IN'): Uint8Array {
+    const bytes = encodePacked({
+      id: 0,
+      flags: 0,
+      questions: [{ name, type, class: cls }],
+      answers: [{ name, type: 'A', class: 'IN', ttl: 60, data: '192.0.2.1' }],
+      authorities: [],
+      additionals: [],
+    });
+    return Uint8Array.from(bytes!);
+  }
+  /** A query's bytes as they arrive. */
+  function wire(name: string, type = 'A', cls = 'IN'): Uint8Array {
+    return Uint8Array.from(encodeMessage(queryOf({ name, type, class: cls, edns: 1232 })));
+  }
+  const cost = packed('a.example.org.').length + ENTRY_OVERHEAD;
+  const add = (memo: AnswerMemo, name: string, dnssecOk = false, type = 'A'): number =>
+    memo.add(packed(name, type), Flag.AA, dnssecOk, false, undefined);
 
-  it('finds an entry by name, type, class and DO bit', () => {
+  it('finds an entry by the octets of the question and the DO bit, telling other letter case apart', () => {
     const memo = new AnswerMemo(new MemoBudget(1 << 20), new SeenNames(1024));
-    const a = entry('A');
-    const aDo = entry('A', true);
-    memo.add('www.example.org.', a);
-    memo.add('www.example.org.', aDo);
-    expect(memo.find('www.example.org.', 'A', 'IN', false)).toBe(a);
-    expect(memo.find('www.example.org.', 'A', 'IN', true)).toBe(aDo);
-    expect(memo.find('www.example.org.', 'AAAA', 'IN', false)).toBeUndefined();
-    expect(memo.find('www.example.org.', 'A', 'CH', false)).toBeUndefined();
-    expect(memo.find('example.org.', 'A', 'IN', false)).toBeUndefined();
-    expect(memo.size).toBe(2);
+    const a = add(memo, 'www.example.org.');
+    const aDo = add(memo, 'www.example.org.', true);
+    expect(a).not.toBe(aDo);
+    expect(memo.find(wire('www.example.org.'), false)).toBe(a);
+    expect(memo.find(wire('www.example.org.'), true)).toBe(aDo);
+    expect(memo.find(wire('www.example.org.', 'AAAA'), false)).toBe(NOT_HELD);
+    expect(memo.find(wire('www.example.org.', 'A', 'CH'), false)).toBe(NOT_HELD);
+    expect(memo.find(wire('example.org.'), false)).toBe(NOT_HELD);
+    expect(memo.find(wire('ww.example.org.'), false)).toBe(NOT_HELD);
+    expect(memo.find(wire('WWW.example.org.'), false)).toBe(OTHER_CASE);
+    // type 65 and type 97 differ only as 'A' and 'a' do: no case folding outside the name
+    const https = add(memo, 'h.example.org.', false, 'TYPE65');
+    expect(memo.find(wire('h.example.org.', 'TYPE65'), false)).toBe(https);
+    expect(memo.find(wire('h.example.org.', 'TYPE97'), false)).toBe(NOT_HELD);
+    // bytes that end inside the question are never found
+    expect(memo.find(wire('www.example.org.').subarray(0, 20), false)).toBe(NOT_HELD);
+    expect(memo.size).toBe(3);
+  });
+
+  it("answers with the query's ID and flags, the entry's AA and rcode, and the facts it was given", () => {
+    const memo = new AnswerMemo(new MemoBudget(1 << 20), new SeenNames(1024));
+    const wildcard = (): string => '*.example.org.';
+    const entry = memo.add(packed('x.example.org.'), Flag.AA | Rcode.NXDOMAIN, false, true, wildcard);
+    const query = queryOf({ name: 'x.example.org.', type: 'A', id: 0xbeef, edns: 1232 });
+    const req = new Request(query, new Capture('udp'));
+    const bytes = memo.answer(entry, req, req.replyFlags())!;
+    const msg = decodeMessage(bytes);
+    expect(msg.id).toBe(0xbeef);
+    expect(msg.flags).toBe(Flag.QR | Flag.RD | Flag.AA | Rcode.NXDOMAIN);
+    expect(msg.additionals.map((rr) => rr.type)).toEqual(['OPT']);
+    expect(memo.rcode(entry)).toBe(Rcode.NXDOMAIN);
+    expect(memo.fallsThrough(entry)).toBe(true);
+    expect(memo.wildcard(entry)).toBe(wildcard);
+    const plain = add(memo, 'y.example.org.');
+    expect(memo.fallsThrough(plain)).toBe(false);
+    expect(memo.wildcard(plain)).toBeUndefined();
+  });
+
+  it('tells apart questions whose hashes collide', () => {
+    // found by search: these two names hash alike (type A, class IN, DO clear)
+    const [one, other] = ['h805070.example.', 'h1112000.example.'];
+    const memo = new AnswerMemo(new MemoBudget(1 << 20), new SeenNames(1024));
+    const first = add(memo, one);
+    expect(memo.find(wire(other), false)).toBe(NOT_HELD);
+    const second = add(memo, other);
+    expect(memo.find(wire(one), false)).toBe(first);
+    expect(memo.find(wire(other), false)).toBe(second);
+    expect(memo.find(wire(other.toUpperCase()), false)).toBe(OTHER_CASE);
+  });
+
+  it('grows its table and arena, and finds every entry it holds', () => {
+    const memo = new AnswerMemo(new MemoBudget(1 << 26), new SeenNames(1024));
+    const n = 5000;
+    for (let i = 0; i < n; i++) expect(add(memo, `host${i}.example.org.`, (i & 1) === 1)).toBe(i);
+    expect(memo.size).toBe(n);
+    for (let i = 0; i < n; i++) {
+      expect(memo.find(wire(`host${i}.example.org.`), (i & 1) === 1)).toBe(i);
+      expect(memo.find(wire(`host${i}.example.org.`), (i & 1) === 0)).toBe(NOT_HELD);
+    }
+  });
+
+  it('finds what it holds whatever names share hash slots (property)', () => {
+    const arbName = fc
+      .array(fc.constantFrom('a', 'B', 'c', 'xy', 'Zz'), { minLength: 1, maxLength: 4 })
+      .map((labels) => `${labels.join('.')}.example.`);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(arbName, fc.boolean()), {
+          maxLength: 60,
+          selector: ([n, d]) => `${n.toLowerCase()} ${d}`,
+        }),
+        (held) => {
+          const memo = new AnswerMemo(new MemoBudget(1 << 24), new SeenNames(1024));
+          const entries = held.map(([name, dnssecOk]) => add(memo, name, dnssecOk));
+          held.forEach(([name, dnssecOk], i) => {
+            expect(memo.find(wire(name), dnssecOk)).toBe(entries[i]);
+            const upper = name.toUpperCase();
+            if (upper !== name) expect(memo.find(wire(upper), dnssecOk)).toBe(OTHER_CASE);
+            expect(memo.find(wire(`q.${name}`), dnssecOk)).toBe(NOT_HELD);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('empties every memo once the shared budget would be exceeded', () => {
@@ -520,34 +601,23 @@ describe('AnswerMemo', () => {
     const seen = new SeenNames(1024);
     const one = new AnswerMemo(budget, seen);
     const two = new AnswerMemo(budget, seen);
-    one.add('a.example.org.', entry('A'));
-    two.add('b.example.org.', entry('A'));
-    one.add('c.example.org.', entry('A'));
+    add(one, 'a.example.org.');
+    add(two, 'b.example.org.');
+    add(one, 'c.example.org.');
     expect(budget.used).toBe(cost * 3);
     expect(one.size + two.size).toBe(3);
     // the fourth does not fit: everything goes, then it is added
-    two.add('d.example.org.', entry('A'));
+    add(two, 'd.example.org.');
     expect(one.size).toBe(0);
-    expect(one.find('a.example.org.', 'A', 'IN', false)).toBeUndefined();
+    expect(one.find(wire('a.example.org.'), false)).toBe(NOT_HELD);
     expect(two.size).toBe(1);
-    expect(two.find('d.example.org.', 'A', 'IN', false)).toBeDefined();
+    expect(two.find(wire('d.example.org.'), false)).toBe(0);
     expect(budget.used).toBe(cost);
     // a memo emptied once is charged again when it fills again
-    one.add('e.example.org.', entry('A'));
-    one.add('f.example.org.', entry('A'));
-    two.add('g.example.org.', entry('A'));
+    add(one, 'e.example.org.');
+    add(one, 'f.example.org.');
+    add(two, 'g.example.org.');
     expect(one.size + two.size).toBe(1);
-  });
-
-  it('bounds the entries of one name', () => {
-    const memo = new AnswerMemo(new MemoBudget(1 << 20), new SeenNames(1024));
-    for (let t = 1; t <= MAX_ENTRIES_PER_NAME; t++) memo.add('www.example.org.', entry(`TYPE${t}`));
-    expect(memo.size).toBe(MAX_ENTRIES_PER_NAME);
-    expect(memo.find('www.example.org.', 'TYPE1', 'IN', false)).toBeDefined();
-    memo.add('www.example.org.', entry('TYPE999'));
-    expect(memo.size).toBe(1);
-    expect(memo.find('www.example.org.', 'TYPE1', 'IN', false)).toBeUndefined();
-    expect(memo.find('www.example.org.', 'TYPE999', 'IN', false)).toBeDefined();
   });
 
   it('tells names seen before from new ones, forgetting them all once a sixteenth of its bits is set', () => {

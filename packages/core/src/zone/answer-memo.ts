@@ -1,47 +1,18 @@
-import type { PackedResponse } from '../plugin/packed.js';
-import type { MetadataFunc } from '../plugin/request.js';
+import { answerFromPacked } from '../plugin/packed.js';
+import type { MetadataFunc, Request } from '../plugin/request.js';
+import { HEADER_LENGTH } from '../wire/decode.js';
 import type { Zone } from './zone.js';
 
 /**
- * One memoized answer: what a zone answered to one question (type, class, DO bit) at one
- * name, in wire form, with what answerFromZone needs besides the bytes.
+ * Octets an entry is charged beyond its packed bytes: its words in the entry table and
+ * its share of the slot table (kept at most half full). An estimate, rounded up: the arena
+ * may also hold up to as much again in room it reserved for growth.
  */
-export class MemoEntry {
-  /** The next entry at the same name (another type, class or DO bit). */
-  next: MemoEntry | undefined = undefined;
-
-  constructor(
-    readonly qtype: string,
-    readonly qclass: string,
-    readonly dnssecOk: boolean,
-    /** Packed with the question as first asked: other letter cases take the Message path. */
-    readonly packed: PackedResponse,
-    /** The answer's own header bits: AA and the rcode (always 4 bits for a zone). */
-    readonly flags: number,
-    readonly rcode: number,
-    /** NXDOMAIN with an empty answer section: what `fallthrough` may pass down the chain. */
-    readonly fallsThrough: boolean,
-    /** The `zone/wildcard` metadata when a wildcard synthesized the answer. */
-    readonly wildcard: MetadataFunc | undefined,
-  ) {}
-}
-
-/**
- * Octets an entry is charged beyond its packed bytes: the entry, the PackedResponse and its
- * array, the Map slot and the key string. An estimate; it keeps many small answers from
- * counting as nearly free.
- */
-export const ENTRY_OVERHEAD = 256;
-
-/**
- * Entries kept at one name. A name has a few (A, AAAA, MX... with DO on and off); a client
- * asking one name for every type would otherwise grow a list that every hit walks.
- */
-export const MAX_ENTRIES_PER_NAME = 16;
+export const ENTRY_OVERHEAD = 64;
 
 /**
  * The memory all memos together may hold (packed bytes plus ENTRY_OVERHEAD each): about
- * 100,000 typical answers. Shared rather than per zone so that a server with thousands of
+ * 150,000 answers of a typical 150 octets. Shared rather than per zone so that a server with thousands of
  * zones (auto, secondary) stays bounded too.
  */
 export const MEMO_BUDGET = 32 * 1024 * 1024;
@@ -128,14 +99,49 @@ export class SeenNames {
   }
 }
 
+/** What AnswerMemo.find gives when it holds no answer for the question. */
+export const NOT_HELD = -1;
+/** What AnswerMemo.find gives when it holds the answer for the question in other letter case. */
+export const OTHER_CASE = -2;
+
+/** Bits of an entry's facts word above its 16 bits of header flags (AA and the rcode). */
+const DNSSEC_OK = 1 << 16;
+const FALLS_THROUGH = 1 << 17;
+const HAS_WILDCARD = 1 << 18;
+const RCODE_MASK = 0xf;
+/** Int32 words per entry: where its bytes start in the arena, how many, and its facts. */
+const ENTRY_WORDS = 3;
+/** Slots a memo starts with (a power of two; two Int32 words each). */
+const MIN_SLOTS = 64;
+const MIN_ARENA = 16 * 1024;
+
 /**
- * The packed answers of one sealed Zone, by lowercased query name. A Zone never changes
- * once sealed, and every new version (reload, transfer, IXFR applied) is a new Zone with
- * a memo of its own, so an entry is valid for as long as its zone is served.
+ * The packed answers of one sealed Zone. A Zone never changes once sealed, and every new
+ * version (reload, transfer, IXFR applied) is a new Zone with a memo of its own, so an
+ * entry is valid for as long as its zone is served.
+ *
+ * Laid out for the CPU cache, because a large zone's answers are rarely in it: a hit reads
+ * one slot of an open-addressing table (question hash and entry number side by side), the
+ * entry's three words, and the packed answer in one arena, where its question octets sit
+ * in front of its records. A query is found by the octets of its question as it arrived:
+ * hashed with letter case folded, then compared exactly, so that nothing but those octets
+ * is looked at and no string is hashed.
+ *
+ * An answer is kept with the question as first asked: a query in other letter case finds
+ * it (OTHER_CASE) but cannot use its bytes, since record owners may be compressed into the
+ * question; it takes the Message path and adds nothing, so that clients that randomize
+ * case (0x20) do not fill the memo with copies.
  */
 export class AnswerMemo {
-  #names = new Map<string, MemoEntry>();
-  #entries = 0;
+  /** Pairs of (question hash, entry number + 1); 0 marks a free slot. */
+  #slots = new Int32Array(MIN_SLOTS * 2);
+  #mask = MIN_SLOTS - 1;
+  #entries = new Int32Array((MIN_SLOTS / 2) * ENTRY_WORDS);
+  #count = 0;
+  #arena = new Uint8Array(MIN_ARENA);
+  #arenaUsed = 0;
+  /** The `zone/wildcard` metadata of the entries a wildcard synthesized (HAS_WILDCARD), by entry number. */
+  #wildcards = new Map<number, MetadataFunc>();
   /** @internal whether the budget counts this memo among those holding entries */
   charged = false;
 
@@ -147,41 +153,196 @@ export class AnswerMemo {
 
   /** Number of entries held. */
   get size(): number {
-    return this.#entries;
-  }
-
-  /** The entry for a question at `name` (lowercased), if one is held. */
-  find(name: string, qtype: string, qclass: string, dnssecOk: boolean): MemoEntry | undefined {
-    for (let e = this.#names.get(name); e !== undefined; e = e.next) {
-      if (e.qtype === qtype && e.dnssecOk === dnssecOk && e.qclass === qclass) return e;
-    }
-    return undefined;
+    return this.#count;
   }
 
   /**
-   * Holds `entry` for `name` (lowercased); the caller found none for its question. A name
-   * that has MAX_ENTRIES_PER_NAME already starts over with this one.
+   * The entry for the question of `wire` (a query as it arrived, one question) with the DO
+   * bit `dnssecOk`: its number, NOT_HELD, or OTHER_CASE.
    */
-  add(name: string, entry: MemoEntry): void {
-    // Charged first: making room may empty this memo too.
-    this.budget.charge(this, entry.packed.length + ENTRY_OVERHEAD);
-    let first = this.#names.get(name);
-    let held = 0;
-    for (let e = first; e !== undefined; e = e.next) held++;
-    if (held >= MAX_ENTRIES_PER_NAME) {
-      // The dropped entries stay charged until the budget next empties every memo.
-      this.#entries -= held;
-      first = undefined;
+  find(wire: Uint8Array, dnssecOk: boolean): number {
+    const end = questionEnd(wire);
+    if (end < 0) return NOT_HELD;
+    const hash = questionHash(wire, end, dnssecOk);
+    const slots = this.#slots;
+    const mask = this.#mask;
+    const entries = this.#entries;
+    let found = NOT_HELD;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const entry = slots[2 * i + 1] - 1;
+      if (entry < 0) return found;
+      if (slots[2 * i] !== hash) continue;
+      const e = entry * ENTRY_WORDS;
+      if ((entries[e + 2] & DNSSEC_OK) !== (dnssecOk ? DNSSEC_OK : 0)) continue;
+      const same = sameQuestion(this.#arena, entries[e], wire, end);
+      if (same === EXACTLY) return entry;
+      if (same === BUT_FOR_CASE) found = OTHER_CASE;
     }
-    entry.next = first;
-    this.#names.set(name, entry);
-    this.#entries++;
+  }
+
+  /**
+   * Keeps `packed` (a response encoded without OPT record, one question, as the Message
+   * path would send it but for ID and flags) as the answer to its question with DO bit
+   * `dnssecOk`; the caller found none (NOT_HELD). `flags` are the answer's own header
+   * bits: AA and the rcode. Returns the new entry's number.
+   */
+  add(
+    packed: Uint8Array,
+    flags: number,
+    dnssecOk: boolean,
+    fallsThrough: boolean,
+    wildcard: MetadataFunc | undefined,
+  ): number {
+    const end = questionEnd(packed);
+    if (end < 0) throw new RangeError('packed answer without a plain question');
+    // Charged first: making room may empty this memo too.
+    this.budget.charge(this, packed.length + ENTRY_OVERHEAD);
+    const entry = this.#count;
+    if ((entry + 1) * 2 > this.#mask + 1) this.#growSlots();
+    if ((entry + 1) * ENTRY_WORDS > this.#entries.length) {
+      const entries = new Int32Array(this.#entries.length * 2);
+      entries.set(this.#entries);
+      this.#entries = entries;
+    }
+    const at = this.#reserve(packed.length);
+    this.#arena.set(packed, at);
+    const e = entry * ENTRY_WORDS;
+    this.#entries[e] = at;
+    this.#entries[e + 1] = packed.length;
+    this.#entries[e + 2] =
+      (flags & 0xffff) |
+      (dnssecOk ? DNSSEC_OK : 0) |
+      (fallsThrough ? FALLS_THROUGH : 0) |
+      (wildcard !== undefined ? HAS_WILDCARD : 0);
+    if (wildcard !== undefined) this.#wildcards.set(entry, wildcard);
+    this.#place(questionHash(packed, end, dnssecOk), entry);
+    this.#count = entry + 1;
+    return entry;
+  }
+
+  /**
+   * The answer of `entry` to `req`, with header flags `flags` (the query's, as
+   * Request.replyFlags gives them) and the entry's AA and rcode; undefined when the caller
+   * must write a Message (see answerFromPacked).
+   */
+  answer(entry: number, req: Request, flags: number): Uint8Array | undefined {
+    const e = entry * ENTRY_WORDS;
+    const entries = this.#entries;
+    return answerFromPacked(this.#arena, entries[e], entries[e + 1], req, flags | (entries[e + 2] & 0xffff));
+  }
+
+  rcode(entry: number): number {
+    return this.#entries[entry * ENTRY_WORDS + 2] & RCODE_MASK;
+  }
+
+  /** NXDOMAIN with an empty answer section: what `fallthrough` may pass down the chain. */
+  fallsThrough(entry: number): boolean {
+    return (this.#entries[entry * ENTRY_WORDS + 2] & FALLS_THROUGH) !== 0;
+  }
+
+  /** The `zone/wildcard` metadata when a wildcard synthesized the answer. */
+  wildcard(entry: number): MetadataFunc | undefined {
+    if ((this.#entries[entry * ENTRY_WORDS + 2] & HAS_WILDCARD) === 0) return undefined;
+    return this.#wildcards.get(entry);
   }
 
   clear(): void {
-    this.#names = new Map();
-    this.#entries = 0;
+    this.#slots = new Int32Array(MIN_SLOTS * 2);
+    this.#mask = MIN_SLOTS - 1;
+    this.#entries = new Int32Array((MIN_SLOTS / 2) * ENTRY_WORDS);
+    this.#count = 0;
+    this.#arena = new Uint8Array(MIN_ARENA);
+    this.#arenaUsed = 0;
+    this.#wildcards = new Map();
   }
+
+  /** Where `n` more octets go in the arena, which doubles when full. */
+  #reserve(n: number): number {
+    const at = this.#arenaUsed;
+    if (at + n > this.#arena.length) {
+      let size = this.#arena.length * 2;
+      while (at + n > size) size *= 2;
+      const arena = new Uint8Array(size);
+      arena.set(this.#arena.subarray(0, at));
+      this.#arena = arena;
+    }
+    this.#arenaUsed = at + n;
+    return at;
+  }
+
+  #place(hash: number, entry: number): void {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = hash & mask;
+    while (slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+    slots[2 * i] = hash;
+    slots[2 * i + 1] = entry + 1;
+  }
+
+  /** Doubles the slot table, placing every entry again by the hash kept in its slot. */
+  #growSlots(): void {
+    const old = this.#slots;
+    this.#slots = new Int32Array(old.length * 2);
+    this.#mask = old.length - 1;
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.#place(old[i], old[i + 1] - 1);
+  }
+}
+
+/**
+ * Where the question that starts right after the header ends (past its type and class),
+ * or -1 when its name is not plain labels within the bytes. A query's first question
+ * cannot be compressed: a pointer could only point into the header.
+ */
+function questionEnd(bytes: Uint8Array): number {
+  let p = HEADER_LENGTH;
+  for (;;) {
+    if (p >= bytes.length) return -1;
+    const length = bytes[p];
+    if (length === 0) break;
+    if (length > 63) return -1;
+    p += length + 1;
+  }
+  p += 5;
+  return p <= bytes.length ? p : -1;
+}
+
+function foldCase(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+}
+
+/**
+ * FNV-1a over the question's octets up to `end`, the name's letters folded to lowercase
+ * (type and class as they are), and the DO bit. Equal for a question in any letter case.
+ */
+function questionHash(bytes: Uint8Array, end: number, dnssecOk: boolean): number {
+  const nameEnd = end - 4;
+  let h = dnssecOk ? 0x050c5d1f : 0x811c9dc5;
+  for (let i = HEADER_LENGTH; i < nameEnd; i++) h = Math.imul(h ^ foldCase(bytes[i]), 0x01000193);
+  for (let i = nameEnd; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h ^ (h >>> 16);
+}
+
+const DIFFERENT = 0;
+const EXACTLY = 1;
+const BUT_FOR_CASE = 2;
+
+/**
+ * How the question of the packed answer at `arena[at]` compares with that of `wire`,
+ * which ends at `end`: the same octets, the same but for the letter case of the name, or
+ * different. The name's end is the same in both when their octets agree up to it.
+ */
+function sameQuestion(arena: Uint8Array, at: number, wire: Uint8Array, end: number): number {
+  const nameEnd = end - 4;
+  let result = EXACTLY;
+  for (let i = HEADER_LENGTH; i < nameEnd; i++) {
+    const a = arena[at + i];
+    const b = wire[i];
+    if (a === b) continue;
+    if (foldCase(a) !== foldCase(b)) return DIFFERENT;
+    result = BUT_FOR_CASE;
+  }
+  for (let i = nameEnd; i < end; i++) if (arena[at + i] !== wire[i]) return DIFFERENT;
+  return result;
 }
 
 /** Bits of the names seen: 128 KiB, cleared after about 65,000 new names. */
@@ -189,15 +350,8 @@ const SEEN_BITS = 1 << 20;
 
 const budget = new MemoBudget(MEMO_BUDGET);
 const seen = new SeenNames(SEEN_BITS);
-/** Keyed weakly: a memo goes when its Zone does (once the budget lets go of it too). */
-const memos = new WeakMap<Zone, AnswerMemo>();
 
-/** The memo of `zone`, made on first use. */
+/** The memo of `zone`, made on first use; it goes when its Zone does (once the budget lets go of it too). */
 export function memoOf(zone: Zone): AnswerMemo {
-  let memo = memos.get(zone);
-  if (memo === undefined) {
-    memo = new AnswerMemo(budget, seen);
-    memos.set(zone, memo);
-  }
-  return memo;
+  return (zone.answerMemo ??= new AnswerMemo(budget, seen));
 }

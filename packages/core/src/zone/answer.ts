@@ -4,12 +4,12 @@ import { getRcode, setRcode } from '../wire/header.js';
 import type { Message, ResourceRecord } from '../wire/types.js';
 import type { Fallthrough } from '../plugin/fallthrough.js';
 import { nextOrFailure, type Handler } from '../plugin/handler.js';
-import { PackedResponse } from '../plugin/packed.js';
+import { encodePacked } from '../plugin/packed.js';
 import type { MetadataFunc, Request } from '../plugin/request.js';
 import type { ResponseWriter } from '../plugin/writer.js';
 import type { LookupResult } from './lookup.js';
 import type { Zone } from './zone.js';
-import { MemoEntry, memoOf, type AnswerMemo } from './answer-memo.js';
+import { memoOf, NOT_HELD, type AnswerMemo } from './answer-memo.js';
 
 /** How a zone plugin (file, auto, secondary) answers from a Zone. */
 export interface ZoneAnswerOptions {
@@ -35,8 +35,9 @@ const RCODE_MASK = 0xf;
  *
  * To a writer that takes bytes (the server's own, or one that passes bytes on), answers
  * are given from a memo of the zone's answers in wire form (see answer-memo.ts), filled
- * from a name's second query on: a repeated question costs one Map lookup and a copy of
- * the bytes with the query's ID and flags, instead of a lookup and an encoding. The bytes
+ * from a name's second query on: a repeated question costs a probe of the memo's table
+ * and a copy of the bytes with the query's ID and flags, instead of a lookup and an
+ * encoding. The bytes
  * are exactly what writing the Message would send; where they cannot be (the question in
  * other letter case than first asked, an answer the writer would have to truncate), the
  * Message is written. Chased answers depend on another zone and are never memoized.
@@ -47,23 +48,28 @@ export function answerFromZone(
   w: ResponseWriter,
   options: ZoneAnswerOptions,
 ): number | Promise<number> {
-  if (w.writeBytes === undefined) return answerByLookup(zone, req, w, options, undefined);
+  // The memo finds questions by their octets as they arrived.
+  const wire = req.wire;
+  if (w.writeBytes === undefined || wire === undefined)
+    return answerByLookup(zone, req, w, options, undefined);
   const memo = memoOf(zone);
-  const name = req.name;
-  const hit = memo.find(name, req.qtype, req.qclass, req.do);
-  if (hit === undefined) {
+  const hit = memo.find(wire, req.do);
+  if (hit < 0) {
     // A name's first query is answered as without a memo, and nothing is kept for it:
-    // answers are kept from a name's second query on (see SeenNames).
-    return answerByLookup(zone, req, w, options, memo.seen.seenBefore(name) ? memo : undefined);
+    // answers are kept from a name's second query on (see SeenNames). A question held in
+    // other letter case (OTHER_CASE) takes the Message path and adds nothing.
+    const keep = hit === NOT_HELD && memo.seen.seenBefore(req.name);
+    return answerByLookup(zone, req, w, options, keep ? memo : undefined);
   }
-  if (hit.fallsThrough && options.fallthrough?.through(name) === true) {
+  if (memo.fallsThrough(hit) && options.fallthrough?.through(req.name) === true) {
     return nextOrFailure(options.plugin, options.next, req, w);
   }
-  const bytes = hit.packed.bytesFor(req, req.replyFlags() | hit.flags);
+  const bytes = memo.answer(hit, req, req.replyFlags());
   if (bytes === undefined) return answerByLookup(zone, req, w, options, undefined);
-  if (hit.wildcard !== undefined) req.setMetadata(WILDCARD_METADATA, hit.wildcard);
+  const wildcard = memo.wildcard(hit);
+  if (wildcard !== undefined) req.setMetadata(WILDCARD_METADATA, wildcard);
   w.writeBytes(bytes);
-  return hit.rcode;
+  return memo.rcode(hit);
 }
 
 /**
@@ -97,7 +103,7 @@ function answerByLookup(
     question !== undefined &&
     w.writeBytes !== undefined
   ) {
-    const packed = PackedResponse.pack({
+    const packed = encodePacked({
       id: 0,
       flags: 0,
       questions: [question],
@@ -107,11 +113,8 @@ function answerByLookup(
     });
     if (packed !== undefined) {
       const flags = (res.aa ? Flag.AA : 0) | res.rcode;
-      memo.add(
-        req.name,
-        new MemoEntry(req.qtype, req.qclass, req.do, packed, flags, res.rcode, fallsThrough, wildcard),
-      );
-      const bytes = packed.bytesFor(req, req.replyFlags() | flags);
+      const entry = memo.add(packed, flags, req.do, fallsThrough, wildcard);
+      const bytes = memo.answer(entry, req, req.replyFlags());
       if (bytes !== undefined) {
         w.writeBytes(bytes);
         return res.rcode;

@@ -9,6 +9,7 @@ import { NsecDenial } from './nsec.js';
 import type { Denial } from './denial.js';
 import { lookup, type LookupOptions, type LookupResult } from './lookup.js';
 import { NodeTable } from './node-table.js';
+import type { AnswerMemo } from './answer-memo.js';
 
 /** Types that may share an owner with a CNAME (RFC 2181 10.1, RFC 4035 2.5). */
 const CNAME_COMPANIONS: ReadonlySet<string> = new Set(['CNAME', 'RRSIG', 'NSEC']);
@@ -67,6 +68,8 @@ export class Zone {
   /** @internal RRSIG(SOA) with the same TTL */
   negativeSoaSigs: ZoneRecord[] = [];
 
+  /** @internal The memo of this zone's answers in wire form (answer-memo.ts), made on first use. */
+  answerMemo: AnswerMemo | undefined = undefined;
   #soa: ZoneRecord | undefined;
   #class: string | undefined;
   #count = 0;
