@@ -107,6 +107,18 @@ export function decodeMessage(buf: Uint8Array, options?: DecodeOptions): Message
   if (buf.length < HEADER_LENGTH) throw new WireError('message shorter than its 12-octet header', buf.length);
   const r = reader.reset(buf, HEADER_LENGTH);
   const qdcount = (buf[4] << 8) | buf[5];
+  // A plain query: nothing after the question can point at a name (see Reader.cacheNames).
+  if (
+    qdcount === 1 &&
+    buf[6] === 0 &&
+    buf[7] === 0 &&
+    buf[8] === 0 &&
+    buf[9] === 0 &&
+    buf[10] === 0 &&
+    buf[11] <= 1
+  ) {
+    r.cacheNames = false;
+  }
   let questions: Question[];
   if (qdcount === 1) questions = [decodeQuestion(r)];
   else {

@@ -106,6 +106,12 @@ export class Reader {
   allowPointers = true;
   /** set while decoding rdata, so running short is blamed on the rdata, not the message */
   inRdata = false;
+  /**
+   * Whether names are remembered for later pointers to them. A plain query (one question,
+   * at most an OPT record, whose owner is the root) has nothing that could point back, and
+   * storing its name in the module's cache would keep it alive past the next collection.
+   */
+  cacheNames = true;
 
   constructor(
     public buf: Uint8Array,
@@ -122,6 +128,7 @@ export class Reader {
     this.limit = buf.length;
     this.allowPointers = true;
     this.inRdata = false;
+    this.cacheNames = true;
     cacheCount = 0;
     return this;
   }
@@ -272,7 +279,7 @@ export class Reader {
       out = codesToString(n);
       if (suffix !== '' && suffix !== '.') out += suffix;
     }
-    if (cacheCount < CACHE_SIZE && start < 0x4000) {
+    if (this.cacheNames && cacheCount < CACHE_SIZE && start < 0x4000) {
       cacheOffsets[cacheCount] = start;
       cacheNames[cacheCount] = out;
       cacheLengths[cacheCount] = length;
