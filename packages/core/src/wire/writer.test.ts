@@ -142,12 +142,17 @@ describe('Writer in place (reset with inPlace)', () => {
     expect(got).toEqual(expected(ops));
   });
 
-  it('moves a message whose name crosses the end of the free part in the middle of a label', () => {
+  /** A writer whose first in-place message left exactly 1024 octets of the slab free (results are 8-aligned). */
+  function writerWith1024Free(): Writer {
     const w = new Writer();
-    // Leave exactly 1024 octets of the first slab free (results are 8-aligned).
     w.reset(false, true);
     w.bytes(new Uint8Array(16 * 1024 - 1024));
     w.result();
+    return w;
+  }
+
+  it('moves a message whose name crosses the end of the free part in the middle of a label', () => {
+    const w = writerWith1024Free();
     const ops = (x: Writer): void => {
       x.bytes(new Uint8Array(1018).fill(1));
       x.name('abcdefghij.example.', true);
@@ -159,11 +164,7 @@ describe('Writer in place (reset with inPlace)', () => {
   });
 
   it('keeps pointers, patched lengths and error offsets relative to a message that starts mid-slab and moves', () => {
-    const w = new Writer();
-    // The first message leaves 1024 octets of the slab free; the second starts there.
-    w.reset(false, true);
-    w.bytes(new Uint8Array(16 * 1024 - 1024));
-    w.result();
+    const w = writerWith1024Free();
     const ops = (x: Writer): void => {
       x.pos += 12;
       x.name('www.example.org.', true);
