@@ -36,6 +36,24 @@ function checkInput(buf: Uint8Array): void {
   if (!(buf instanceof Uint8Array)) throw new WireError('expected a Uint8Array', -1);
 }
 
+/**
+ * Where the first question ends (past its type and class) when its name is plain labels
+ * right after the header, as a query's always is (a pointer there could only point into
+ * the header); -1 for anything else: a pointer, a reserved label type, too few bytes.
+ */
+export function plainQuestionEnd(bytes: Uint8Array): number {
+  let p = HEADER_LENGTH;
+  for (;;) {
+    if (p >= bytes.length) return -1;
+    const length = bytes[p];
+    if (length === 0) break;
+    if (length > 63) return -1;
+    p += length + 1;
+  }
+  p += 5;
+  return p <= bytes.length ? p : -1;
+}
+
 export function decodeHeader(buf: Uint8Array): Header {
   checkInput(buf);
   if (buf.length < HEADER_LENGTH) throw new WireError('message shorter than its 12-octet header', buf.length);

@@ -1,6 +1,7 @@
 import { Flag, MnemonicError, classToNumber, typeToNumber } from './constants.js';
 import { encodeEdnsOptions, encodeOptRecord } from './edns.js';
 import { WireError } from './errors.js';
+import { plainQuestionEnd } from './decode.js';
 import { codecForType } from './rdata/index.js';
 import type { Message, OptRecord, Question, ResourceRecord } from './types.js';
 import { MAX_MESSAGE_LENGTH, Writer } from './writer.js';
@@ -135,16 +136,9 @@ function copyQuestion(w: Writer, from: QuestionSource): boolean {
   const question = from.question;
   if (wire === undefined || question === undefined || wire.length < 12) return false;
   if (wire[4] !== 0 || wire[5] !== 1) return false;
-  let p = 12;
-  for (;;) {
-    if (p >= wire.length) return false;
-    const l = wire[p];
-    if (l === 0) break;
-    if (l > 63) return false;
-    p += l + 1;
-  }
-  const nameEnd = p + 1;
-  if (nameEnd + 4 > wire.length) return false;
+  const end = plainQuestionEnd(wire);
+  if (end < 0) return false;
+  const nameEnd = end - 4;
   w.nameFromWire(question.name, wire, 12, nameEnd);
   const b = w.buf;
   const at = w.pos;

@@ -1,6 +1,6 @@
 import { answerFromPacked } from '../plugin/packed.js';
 import type { MetadataFunc, Request } from '../plugin/request.js';
-import { HEADER_LENGTH } from '../wire/decode.js';
+import { HEADER_LENGTH, plainQuestionEnd } from '../wire/decode.js';
 import type { Zone } from './zone.js';
 
 /**
@@ -161,7 +161,7 @@ export class AnswerMemo {
    * bit `dnssecOk`: its number, NOT_HELD, or OTHER_CASE.
    */
   find(wire: Uint8Array, dnssecOk: boolean): number {
-    const end = questionEnd(wire);
+    const end = plainQuestionEnd(wire);
     if (end < 0) return NOT_HELD;
     const hash = questionHash(wire, end, dnssecOk);
     const slots = this.#slots;
@@ -193,7 +193,7 @@ export class AnswerMemo {
     fallsThrough: boolean,
     wildcard: MetadataFunc | undefined,
   ): number {
-    const end = questionEnd(packed);
+    const end = plainQuestionEnd(packed);
     if (end < 0) throw new RangeError('packed answer without a plain question');
     // Charged first: making room may empty this memo too.
     this.budget.charge(this, packed.length + ENTRY_OVERHEAD);
@@ -286,24 +286,6 @@ export class AnswerMemo {
     this.#mask = old.length - 1;
     for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.#place(old[i], old[i + 1] - 1);
   }
-}
-
-/**
- * Where the question that starts right after the header ends (past its type and class),
- * or -1 when its name is not plain labels within the bytes. A query's first question
- * cannot be compressed: a pointer could only point into the header.
- */
-function questionEnd(bytes: Uint8Array): number {
-  let p = HEADER_LENGTH;
-  for (;;) {
-    if (p >= bytes.length) return -1;
-    const length = bytes[p];
-    if (length === 0) break;
-    if (length > 63) return -1;
-    p += length + 1;
-  }
-  p += 5;
-  return p <= bytes.length ? p : -1;
 }
 
 function foldCase(c: number): number {
