@@ -115,6 +115,7 @@ export class Writer {
   private readonly capacity: number;
   /** The slab messages written in place go to (a view of all of it), and how much of it is handed out. */
   private slab: Uint8Array | undefined = undefined;
+  /** The slab's ArrayBuffer, kept apart: reading `slab.buffer` per result was slow in V8. */
   private slabBuffer: ArrayBuffer | undefined = undefined;
   private slabUsed = 0;
   /** Whether the current message was started in place (it may have moved since). */
