@@ -269,6 +269,49 @@ describe('dispatch: the answer', () => {
   });
 });
 
+describe('Router.route', () => {
+  const query = (name: string, qtype = 'A') => {
+    let reads = 0;
+    return {
+      get name() {
+        reads++;
+        return name;
+      },
+      qtype,
+      reads: () => reads,
+    };
+  };
+
+  it('routes to the root without reading the name, and reads it once otherwise', () => {
+    const rootOnly = router(site('.', answering('root')));
+    const q = query('www.example.org.');
+    expect(rootOnly.route(q)?.config.zone).toBe('.');
+    expect(q.reads()).toBe(0);
+
+    const r2 = router(
+      site('.', answering('root')),
+      site('example.org.', answering('org')),
+      site('a.example.org.', answering('a')),
+    );
+    for (const [name, zone] of [
+      ['www.example.org.', 'example.org.'],
+      ['example.net.', '.'],
+      ['x.a.example.org.', 'a.example.org.'],
+    ]) {
+      const each = query(name);
+      expect(r2.route(each)?.config.zone).toBe(zone);
+      expect(each.reads()).toBe(1);
+    }
+  });
+
+  it('refuses a name outside every zone, and keeps DS at the root for the root zone', () => {
+    const r2 = router(site('example.org.', answering('org')));
+    expect(r2.route(query('example.net.'))).toBeUndefined();
+    const withRoot = router(site('.', answering('root')));
+    expect(withRoot.route(query('.', 'DS'))?.config.zone).toBe('.');
+  });
+});
+
 describe('dispatch: chain results', () => {
   function returning(rcode: number): Handler {
     return { name: 'ret', serveDNS: () => rcode };

@@ -78,7 +78,7 @@ export function dispatch(
     return undefined;
   }
 
-  const site = router.route(req.name, req.qtype);
+  const site = router.route(req);
   if (site === undefined || site.chain === undefined) {
     refuse(req, w);
     return undefined;

@@ -8,6 +8,12 @@ import { isSubdomain } from '../wire/name.js';
 import type { InflightTracker } from './inflight.js';
 import { serveUpstream } from './upstream.js';
 
+/** What routing reads of a query: its lowercased name (read only when needed) and its type. */
+export interface RoutedQuery {
+  readonly name: string;
+  readonly qtype: string;
+}
+
 /** One server block key once set up: its zone, its settings and its plugin chain. */
 export interface Site {
   readonly config: SiteConfig;
@@ -62,16 +68,21 @@ export class Router implements ChainResolver {
   }
 
   /**
-   * The site for a (lowercased) query name, or undefined (the server then REFUSES).
-   * A DS record lives on the parent side of a zone cut, so a DS query for the apex of one
-   * served zone goes to the closest served parent zone below the root when there is one.
+   * The site for a query, or undefined (the server then REFUSES). A DS record lives on the
+   * parent side of a zone cut, so a DS query for the apex of one served zone goes to the
+   * closest served parent zone below the root when there is one. The root zone holds every
+   * name, so a query that reaches it is routed without its lowercased name being made.
    */
-  route(name: string, qtype: string): Site | undefined {
+  route(query: RoutedQuery): Site | undefined {
     const sites = this.#sites;
+    let name: string | undefined;
     for (let i = 0; i < sites.length; i++) {
       const zone = sites[i].config.zone;
+      // Sites run longest zone first, so the root, which has no parent for DS, comes last.
+      if (zone === '.') return sites[i];
+      name ??= query.name;
       if (!isSubdomain(name, zone)) continue;
-      if (qtype === 'DS' && zone.length === name.length && zone !== '.') {
+      if (zone.length === name.length && query.qtype === 'DS') {
         for (let j = i + 1; j < sites.length; j++) {
           const parent = sites[j].config.zone;
           if (parent !== '.' && isSubdomain(name, parent)) return sites[j];

@@ -14,7 +14,7 @@ import type { Router } from './router.js';
  */
 export async function serveUpstream(router: Router, req: Request, w: NonWriter): Promise<Message> {
   if (!router.anyClass && req.qclass !== 'IN') return req.reply(Rcode.REFUSED);
-  const site = router.route(req.name, req.qtype);
+  const site = router.route(req);
   if (site === undefined || site.chain === undefined) return req.reply(Rcode.REFUSED);
   req.zone = site.config.zone;
   let rcode: number;
