@@ -42,33 +42,27 @@ const fromCharCode = String.fromCharCode;
  * joining pieces of 13 characters or more makes) is flattened by the first hash or
  * charCodeAt, a copy per name, and a substring of a longer string stays a view whose every
  * hash and comparison goes through its parent. A call with a fixed number of arguments is
- * about twice as fast as `apply`, so names of up to 12 characters are joined from pieces
- * (short joins are copied flat), those of 13 to 32, most query names, take one call of
- * their exact arity, and longer ones go through an exact-length array and `apply`.
+ * about twice as fast as `apply`, and than joining shorter pieces, so strings of up to 32
+ * characters (most names) take one call of their exact arity; longer ones go through an
+ * exact-length array and `apply`.
  */
 function codesToString(n: number): string {
   const c = nameCodes;
-  if (n <= 12) {
-    let s = '';
-    let i = 0;
-    if (n >= 8) {
-      s = fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
-      i = 8;
-    }
-    for (; n - i >= 4; i += 4) s += fromCharCode(c[i], c[i + 1], c[i + 2], c[i + 3]);
-    switch (n - i) {
-      case 3:
-        return s + fromCharCode(c[i], c[i + 1], c[i + 2]);
-      case 2:
-        return s + fromCharCode(c[i], c[i + 1]);
-      case 1:
-        return s + fromCharCode(c[i]);
-      default:
-        return s;
-    }
-  }
   // prettier-ignore
   switch (n) {
+    case 0: return '';
+    case 1: return fromCharCode(c[0]);
+    case 2: return fromCharCode(c[0], c[1]);
+    case 3: return fromCharCode(c[0], c[1], c[2]);
+    case 4: return fromCharCode(c[0], c[1], c[2], c[3]);
+    case 5: return fromCharCode(c[0], c[1], c[2], c[3], c[4]);
+    case 6: return fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5]);
+    case 7: return fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+    case 8: return fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+    case 9: return fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
+    case 10: return fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
+    case 11: return fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]);
+    case 12: return fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11]);
     case 13: return fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12]);
     case 14: return fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13]);
     case 15: return fromCharCode(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14]);
