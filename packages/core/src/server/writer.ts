@@ -1,6 +1,6 @@
 import type { Message, OptRecord } from '../wire/types.js';
 import { EDNS_DO, Rcode } from '../wire/constants.js';
-import { encodeMessage } from '../wire/encode.js';
+import { encodeMessage, encodeResponse } from '../wire/encode.js';
 import type { ResponseWriter, Transport } from '../plugin/writer.js';
 import { MIN_UDP_SIZE, type Request } from '../plugin/request.js';
 import { createOpt } from '../wire/edns.js';
@@ -40,10 +40,10 @@ export abstract class ServerWriter implements ResponseWriter {
     const maxSize = this.#maxSize(req);
     let bytes: Uint8Array;
     try {
-      bytes = encodeMessage(req === undefined ? msg : fitEdns(msg, req.edns !== undefined, req.do), {
-        maxSize,
-        questionFrom: req,
-      });
+      bytes =
+        req === undefined
+          ? encodeMessage(msg, { maxSize })
+          : encodeResponse(fitEdns(msg, req.edns !== undefined, req.do), maxSize, req);
     } catch (e) {
       // A plugin built a message the codec refuses: the client still gets an answer.
       log.error(

@@ -80,10 +80,30 @@ function checkCount(n: number, what: string): void {
  * long copies it rather than keep the slab alive.
  */
 export function encodeMessage(msg: Message, options?: EncodeOptions): Uint8Array {
+  return encodeWith(msg, options?.maxSize, options?.compress ?? true, options?.questionFrom);
+}
+
+/**
+ * encodeMessage for a server's response, compressed, without an options object: the
+ * server encodes one per query, and the object would be its only use.
+ */
+export function encodeResponse(
+  msg: Message,
+  maxSize: number | undefined,
+  questionFrom: QuestionSource,
+): Uint8Array {
+  return encodeWith(msg, maxSize, true, questionFrom);
+}
+
+function encodeWith(
+  msg: Message,
+  maxSize: number | undefined,
+  compress: boolean,
+  from: QuestionSource | undefined,
+): Uint8Array {
   const w = writer;
-  w.reset(options?.compress ?? true, true);
+  w.reset(compress, true);
   const { questions, answers, authorities, additionals } = msg;
-  const maxSize = options?.maxSize;
   checkCount(questions.length, 'questions');
   if (maxSize === undefined) {
     checkCount(answers.length, 'answers');
@@ -108,7 +128,6 @@ export function encodeMessage(msg: Message, options?: EncodeOptions): Uint8Array
   b[h + 10] = additionals.length >> 8;
   b[h + 11] = additionals.length;
   w.pos = h + 12;
-  const from = options?.questionFrom;
   if (from === undefined || questions.length !== 1 || questions[0] !== from.question || !copyQuestion(w, from)) {
     for (let i = 0; i < questions.length; i++) {
       const q = questions[i];
