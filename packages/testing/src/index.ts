@@ -85,3 +85,4 @@ export {
   type FieldRequirement,
   type LabelRequirement,
 } from './kube-api-selector.js';
+export { runDenyingImports, type ChildRun, type DeniedImportsOptions } from './denied-imports.js';

@@ -1,6 +1,5 @@
 import type { Etcd3 } from 'etcd3';
 import type { Logger } from '@tsdns/core';
-import { createClient } from './client.js';
 import type { CopySource } from './etcd.js';
 import { LeaseTtls } from './leases.js';
 import { EtcdMirror, coveringRanges, type KeyRange } from './mirror.js';
@@ -26,6 +25,8 @@ export function zoneRanges(zones: readonly string[], prefix: string): KeyRange[]
   );
 }
 
+type ClientModule = typeof import('./client.js');
+
 const noLeases = new LeaseTtls(() => Promise.resolve(0));
 
 /**
@@ -35,6 +36,8 @@ const noLeases = new LeaseTtls(() => Promise.resolve(0));
 export class EtcdConnection implements CopySource {
   #client: Etcd3 | undefined;
   #mirror: EtcdMirror | undefined;
+  /** Set while start() imports client.ts; close() clears it to cancel that start. */
+  #loading: Promise<ClientModule> | undefined;
   readonly #empty = new KeyStore();
 
   constructor(
@@ -68,7 +71,18 @@ export class EtcdConnection implements CopySource {
 
   /** Connects and starts copying; waits up to STARTUP_WAIT_MS for the first copy. */
   async start(waitMs = STARTUP_WAIT_MS): Promise<void> {
-    if (this.#mirror !== undefined) return;
+    if (this.#mirror !== undefined || this.#loading !== undefined) return;
+    // Imported here, not at the top, so that only a Corefile using etcd loads etcd3 and
+    // gRPC (see client.ts).
+    const loading = import('./client.js');
+    this.#loading = loading;
+    const { createClient } = await loading.catch((e: unknown) => {
+      if (this.#loading === loading) this.#loading = undefined;
+      throw e;
+    });
+    // close() ran while it loaded: stay closed.
+    if (this.#loading !== loading) return;
+    this.#loading = undefined;
     const client = createClient(this.config);
     this.#client = client;
     const mirror = new EtcdMirror({
@@ -89,6 +103,7 @@ export class EtcdConnection implements CopySource {
   async close(): Promise<void> {
     const mirror = this.#mirror;
     const client = this.#client;
+    this.#loading = undefined;
     this.#mirror = undefined;
     this.#client = undefined;
     await mirror?.close();

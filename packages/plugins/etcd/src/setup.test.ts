@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CorefileError, Dispenser, tokenize } from '@tsdns/core';
-import { clientOptions, parseEndpoint, usesTls } from './client.js';
+import { clientOptions, usesTls } from './client-options.js';
+import { parseEndpoint } from './endpoint.js';
 import { parseEtcd, parseLeaseTtl, type ParsedEtcd } from './setup.js';
 
 function parse(text: string, zones: string[] = ['skydns.local.']): ParsedEtcd {

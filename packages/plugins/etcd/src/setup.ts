@@ -10,7 +10,8 @@ import {
   type Dispenser,
   type TlsFileOptions,
 } from '@tsdns/core';
-import { EndpointError, parseEndpoint, type ClientConfig, type Endpoint } from './client.js';
+import type { ClientConfig } from './client-options.js';
+import { EndpointError, parseEndpoint, type Endpoint } from './endpoint.js';
 import { DEFAULT_MAX_LEASE_TTL, DEFAULT_MIN_LEASE_TTL, type EtcdSettings } from './etcd.js';
 import { normalizePrefix } from './path.js';
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 import { definePlugin, nameKey, pluginLogger, type PluginDefinition } from '@tsdns/core';
-import { CredentialsError, KubeClient, SERVICE_ACCOUNT_DIR, kubeConfigFor } from './client.js';
+import { KubeClient } from './client.js';
+import { CredentialsError, SERVICE_ACCOUNT_DIR, kubeConfigFor } from './credentials.js';
 import { KubeController, type ApiClient } from './controller.js';
 import { Kubernetes } from './kubernetes.js';
 import { Lookup } from './lookup.js';
@@ -14,14 +15,14 @@ import { KubeView } from './view.js';
 
 export { Kubernetes, type HandlerSettings, type SyncState } from './kubernetes.js';
 export { KubeController, type ApiClient, type ControllerOptions } from './controller.js';
+export { KubeClient } from './client.js';
 export {
-  KubeClient,
   CredentialsError,
   SERVICE_ACCOUNT_DIR,
   kubeConfigFor,
   type Credentials,
   type InClusterSource,
-} from './client.js';
+} from './credentials.js';
 export {
   Reflector,
   type ReflectorOptions,
@@ -107,18 +108,19 @@ export function kubernetesPlugin(runtime: KubernetesRuntime = {}): PluginDefinit
   return definePlugin({
     name: 'kubernetes',
     once: true,
-    setup(c) {
-      const { config, warnings } = parseKubernetes(c);
-      // Setup runs once per key of the block, with the same tokens: the keys share one copy.
+    async setup(c) {
+      const { config, warnings } = await parseKubernetes(c);
+      // Setup runs once per key of the block, with the same tokens: the keys share one copy,
+      // a promise because making the client may first import the client library.
       let created = false;
-      const shared = c.shared(`kubernetes/block${c.serverBlockIndex}`, () => {
+      const shared = await c.shared(`kubernetes/block${c.serverBlockIndex}`, async () => {
         created = true;
         let client: ApiClient & { readonly host?: string };
         if (runtime.client !== undefined) client = runtime.client(config);
         else {
           try {
             client = new KubeClient(
-              kubeConfigFor(config.credentials, {
+              await kubeConfigFor(config.credentials, {
                 env: runtime.env ?? process.env,
                 serviceAccountDir: runtime.serviceAccountDir ?? SERVICE_ACCOUNT_DIR,
               }),

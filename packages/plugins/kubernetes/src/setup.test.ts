@@ -16,7 +16,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function parse(text: string, zones: string[] = ['cluster.local.']): ParsedKubernetes {
+function parse(text: string, zones: string[] = ['cluster.local.']): Promise<ParsedKubernetes> {
   const d = Object.assign(new Dispenser(tokenize(text, 'Corefile'), 'Corefile'), {
     zones,
     config: { root: dir },
@@ -24,9 +24,9 @@ function parse(text: string, zones: string[] = ['cluster.local.']): ParsedKubern
   return parseKubernetes(d);
 }
 
-function error(text: string, zones?: string[]): string {
+async function error(text: string, zones?: string[]): Promise<string> {
   try {
-    parse(text, zones);
+    await parse(text, zones);
   } catch (e) {
     expect(e).toBeInstanceOf(CorefileError);
     return (e as Error).message;
@@ -35,8 +35,8 @@ function error(text: string, zones?: string[]): string {
 }
 
 describe('parseKubernetes', () => {
-  it("defaults: the block's zones, in-cluster credentials, CoreDNS's defaults", () => {
-    const { config, warnings } = parse('kubernetes', ['cluster.local.', '10.in-addr.arpa.']);
+  it("defaults: the block's zones, in-cluster credentials, CoreDNS's defaults", async () => {
+    const { config, warnings } = await parse('kubernetes', ['cluster.local.', '10.in-addr.arpa.']);
     expect(config).toMatchObject({
       zones: ['cluster.local.', '10.in-addr.arpa.'],
       primaryZone: 'cluster.local.',
@@ -54,8 +54,8 @@ describe('parseKubernetes', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('reads zones and reverse CIDRs from the arguments (example 6-11)', () => {
-    const { config } = parse(
+  it('reads zones and reverse CIDRs from the arguments (example 6-11)', async () => {
+    const { config } = await parse(
       'kubernetes cluster.local 10.0.0.0/8 fd00::/8 {\n pods insecure\n upstream\n fallthrough in-addr.arpa ip6.arpa\n}',
       ['.'],
     );
@@ -64,8 +64,8 @@ describe('parseKubernetes', () => {
     expect(config.fallthrough.zones).toEqual(['in-addr.arpa.', 'ip6.arpa.']);
   });
 
-  it('reads the whole syntax of the book and current CoreDNS', () => {
-    const { config, warnings } = parse(`kubernetes cluster.local clusterset.local {
+  it('reads the whole syntax of the book and current CoreDNS', async () => {
+    const { config, warnings } = await parse(`kubernetes cluster.local clusterset.local {
       resyncperiod 30s
       endpoint http://127.0.0.1:8080 http://127.0.0.2:8080
       token_file token
@@ -100,18 +100,17 @@ describe('parseKubernetes', () => {
     ]);
   });
 
-  it('prefers a kubeconfig to an endpoint, as CoreDNS does', () => {
-    const { config, warnings } = parse(
+  it('prefers a kubeconfig to an endpoint, as CoreDNS does', async () => {
+    const { config, warnings } = await parse(
       `kubernetes {\n endpoint https://1.2.3.4\n kubeconfig kubeconfig ctx\n}`,
     );
     expect(config.credentials).toEqual({ kind: 'kubeconfig', file: join(dir, 'kubeconfig'), context: 'ctx' });
     expect(warnings).toContain('endpoint is ignored: kubeconfig is set');
   });
 
-  it('reads namespace_labels', () => {
-    expect(
-      parse('kubernetes {\n namespace_labels istio-injection=enabled\n}').config.namespaceLabels!.toString(),
-    ).toBe('istio-injection=enabled');
+  it('reads namespace_labels', async () => {
+    const { config } = await parse('kubernetes {\n namespace_labels istio-injection=enabled\n}');
+    expect(config.namespaceLabels!.toString()).toBe('istio-injection=enabled');
   });
 
   it.each([
@@ -149,7 +148,7 @@ describe('parseKubernetes', () => {
     ['kubernetes {\n noendpoints please\n}', /Corefile:2 - .*Wrong argument count/],
     ['kubernetes {\n zonal\n}', /Corefile:2 - .*unknown property 'zonal'/],
     ['kubernetes {\n fallthrough not_a_zone..\n}', /Corefile:2 - .*fallthrough: invalid zone/],
-  ])('rejects %j', (text, why) => {
-    expect(error(text)).toMatch(why);
+  ])('rejects %j', async (text, why) => {
+    expect(await error(text)).toMatch(why);
   });
 });

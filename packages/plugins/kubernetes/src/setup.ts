@@ -42,7 +42,7 @@ import {
   type Controller,
   type Dispenser,
 } from '@tsdns/core';
-import { CredentialsError, fromKubeconfig, type Credentials } from './client.js';
+import { CredentialsError, loadKubeconfig, type Credentials } from './credentials.js';
 import type { PodMode } from './lookup.js';
 import { SelectorError, parseLabelSelector, type LabelSelector } from './selector.js';
 import { DEFAULT_TTL } from './view.js';
@@ -123,9 +123,10 @@ function selector(c: KubernetesSetupContext, option: string): LabelSelector {
 
 /**
  * Parses the directive (once per server block: a second `kubernetes` is the Controller's
- * "once" error). Throws the Controller's CorefileError citing the line.
+ * "once" error). Rejects with the Controller's CorefileError citing the line. Async because
+ * checking a kubeconfig loads the client library, which is imported only when needed.
  */
-export function parseKubernetes(c: KubernetesSetupContext): ParsedKubernetes {
+export async function parseKubernetes(c: KubernetesSetupContext): Promise<ParsedKubernetes> {
   if (!c.next()) throw c.argErr();
   const args = c.remainingArgs();
   const zones = args.length === 0 ? [...c.zones] : zonesFrom(c, args);
@@ -204,7 +205,7 @@ export function parseKubernetes(c: KubernetesSetupContext): ParsedKubernetes {
         if (!existsSync(path)) throw c.err(`kubeconfig: ${path}: no such file`);
         try {
           // Read now, so a broken file or a missing context is reported on this line.
-          fromKubeconfig(path, k[1]);
+          await loadKubeconfig(path, k[1]);
         } catch (e) {
           if (e instanceof CredentialsError) throw c.err(e.message);
           throw e;

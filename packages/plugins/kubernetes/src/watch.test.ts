@@ -1,8 +1,8 @@
 /**
  * The informers at work through a running server: watch events change answers (scaling
  * up and down, a service deleted, a namespace gone), 410 Gone makes a relist, a dropped or
- * refused API server is reconnected with back-off, and readiness flips once the first
- * sync is done.
+ * refused API server is reconnected with back-off, readiness flips once the first sync is
+ * done, and the keys of a server block share one client.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { metricFamily, type Counter, type Histogram } from '@tsdns/core';
@@ -268,5 +268,18 @@ describe('readiness and startup', () => {
     c.api.failRequests(0);
     await eventually(async () => expect((await fetch(readyUrl)).status).toBe(200));
     expect(await addresses('kubernetes.default.svc.cluster.local.')).toEqual(['10.96.0.1']);
+  });
+
+  it('shares one client and copy among the keys of a server block', async () => {
+    c = await startCluster({
+      load: loadCluster,
+      corefile: (p, url) =>
+        `cluster.local:${p} .:${p} {\n kubernetes cluster.local {\n endpoint ${url}\n }\n}`,
+    });
+    expect(await addresses('kubernetes.default.svc.cluster.local.')).toEqual(['10.96.0.1']);
+    const lists = c.api.requests.filter(
+      (r) => r.path === '/api/v1/services' && r.query.get('watch') === null,
+    );
+    expect(lists).toHaveLength(1);
   });
 });
