@@ -125,6 +125,17 @@ describe('truncation to maxSize', () => {
     expect(encodeMessage(msg, { maxSize: 512 })).toEqual(encodeMessage(msg));
   });
 
+  it('keeps a message of exactly maxSize octets whole, and cuts one an octet over', () => {
+    const msg = response(many.slice(0, 6));
+    const whole = encodeMessage(msg);
+    expect(encodeMessage(msg, { maxSize: whole.length })).toEqual(whole);
+    const cut = decodeMessage(encodeMessage(msg, { maxSize: whole.length - 1 }));
+    expect(cut.flags & Flag.TC).toBe(Flag.TC);
+    expect(cut.answers).toEqual(many.slice(0, 5));
+    // Encoding again after a cut starts clean: nothing of the abandoned attempt remains.
+    expect(encodeMessage(msg, { maxSize: 512 })).toEqual(whole);
+  });
+
   it('drops answers from the end, keeps question and OPT, sets TC', () => {
     const opt = createOpt({
       udpPayloadSize: 1232,

@@ -101,15 +101,31 @@ function encodeWith(
   compress: boolean,
   from: QuestionSource | undefined,
 ): Uint8Array {
+  if (maxSize === undefined) {
+    const w = startMessage(msg, compress, from);
+    const { answers, authorities, additionals } = msg;
+    checkCount(answers.length, 'answers');
+    checkCount(authorities.length, 'authority records');
+    checkCount(additionals.length, 'additional records');
+    for (let i = 0; i < answers.length; i++) writeRecord(w, answers[i]);
+    for (let i = 0; i < authorities.length; i++) writeRecord(w, authorities[i]);
+    for (let i = 0; i < additionals.length; i++) writeRecord(w, additionals[i]);
+    return w.result();
+  }
+  const limit = Math.min(maxSize, MAX_MESSAGE_LENGTH);
+  // Most responses fit: they are written straight through, and one that does not is
+  // written again by encodeTruncating, which keeps the books that cutting needs.
+  const w = startMessage(msg, compress, from);
+  if (writesWithin(w, msg, w.base + limit)) return w.result();
+  return encodeTruncating(startMessage(msg, compress, from), msg, limit);
+}
+
+/** Resets the writer and writes the header and the question section. */
+function startMessage(msg: Message, compress: boolean, from: QuestionSource | undefined): Writer {
   const w = writer;
   w.reset(compress, true);
   const { questions, answers, authorities, additionals } = msg;
   checkCount(questions.length, 'questions');
-  if (maxSize === undefined) {
-    checkCount(answers.length, 'answers');
-    checkCount(authorities.length, 'authority records');
-    checkCount(additionals.length, 'additional records');
-  }
   const { id, flags } = msg;
   if ((id & 0xffff) !== id) throw new WireError(`message id ${String(id)} does not fit 16 bits`, 0);
   if ((flags & 0xffff) !== flags) throw new WireError(`flags ${String(flags)} do not fit 16 bits`, 2);
@@ -128,7 +144,12 @@ function encodeWith(
   b[h + 10] = additionals.length >> 8;
   b[h + 11] = additionals.length;
   w.pos = h + 12;
-  if (from === undefined || questions.length !== 1 || questions[0] !== from.question || !copyQuestion(w, from)) {
+  if (
+    from === undefined ||
+    questions.length !== 1 ||
+    questions[0] !== from.question ||
+    !copyQuestion(w, from)
+  ) {
     for (let i = 0; i < questions.length; i++) {
       const q = questions[i];
       w.name(q.name, true);
@@ -136,13 +157,35 @@ function encodeWith(
       w.u16(q.class === 'IN' ? 1 : mnemonic('class', q.class, w));
     }
   }
-  if (maxSize === undefined) {
-    for (let i = 0; i < answers.length; i++) writeRecord(w, answers[i]);
-    for (let i = 0; i < authorities.length; i++) writeRecord(w, authorities[i]);
-    for (let i = 0; i < additionals.length; i++) writeRecord(w, additionals[i]);
-    return w.result();
+  return w;
+}
+
+/**
+ * Writes every record of `msg` after the question; false as soon as one ends past
+ * `maxEnd` or any fails to encode (the truncating writer then tells a broken record from
+ * one that merely ran out of room). A record is at least 11 octets, so a message that
+ * ends within 65535 cannot have a section too long for its count.
+ */
+function writesWithin(w: Writer, msg: Message, maxEnd: number): boolean {
+  const { answers, authorities, additionals } = msg;
+  try {
+    for (let i = 0; i < answers.length; i++) {
+      writeRecord(w, answers[i]);
+      if (w.pos > maxEnd) return false;
+    }
+    for (let i = 0; i < authorities.length; i++) {
+      writeRecord(w, authorities[i]);
+      if (w.pos > maxEnd) return false;
+    }
+    for (let i = 0; i < additionals.length; i++) {
+      writeRecord(w, additionals[i]);
+      if (w.pos > maxEnd) return false;
+    }
+  } catch (e) {
+    if (e instanceof WireError) return false;
+    throw e;
   }
-  return encodeTruncating(w, msg, Math.min(maxSize, MAX_MESSAGE_LENGTH));
+  return w.pos <= maxEnd;
 }
 
 /**
