@@ -1,21 +1,15 @@
 // The ceiling for Node on this machine: a UDP server that does the least a DNS server can
 // do — flip the QR bit of the query in place and send the same bytes back.
 //
-// With `tsdns` after the port, it runs with the settings the `tsdns` executable gives
-// itself: the socket resolves the addresses it sends to at once, as tsdns's listener
-// sockets do (every address is an IP literal; Node's default resolver finishes each send
-// on the next tick), and the V8 flags of apps/server's runtime.ts. The targets are set
-// against the plain server.
+// With `literal` after the port, the socket resolves the addresses it sends to at once, as
+// tsdns's listener sockets do (every address is an IP literal; Node's default resolver
+// finishes each send on the next tick). The targets are set against the plain server.
 import dgram from 'node:dgram';
 
 const port = Number(process.argv[2] ?? 0);
-const likeTsdns = process.argv[3] === 'tsdns';
-if (likeTsdns) {
-  const { tuneRuntime } = await import('../../../apps/server/dist/runtime.js');
-  tuneRuntime();
-}
+const literal = process.argv[3] === 'literal';
 const socket = dgram.createSocket(
-  likeTsdns ? { type: 'udp4', lookup: (address, _options, callback) => callback(null, address, 4) } : 'udp4',
+  literal ? { type: 'udp4', lookup: (address, _options, callback) => callback(null, address, 4) } : 'udp4',
 );
 socket.on('message', (msg, rinfo) => {
   if (msg.length < 12) return;
